@@ -1,0 +1,42 @@
+namespace CambApi.Client;
+
+/// <summary>
+/// Puts the API key on every request, and on every retry attempt, to the API host, and nowhere else.
+/// </summary>
+/// <remarks>
+/// The one place the key is applied. It sits innermost in the handler chain, below any retry handler, so each
+/// attempt carries it; a request to any other host (a storage URL, a redirect) is sent without it.
+/// </remarks>
+public sealed class ApiKeyHandler : DelegatingHandler
+{
+    private readonly string _apiKey;
+    private readonly Uri _apiHost;
+
+    /// <param name="apiKey">The key; validated here, so a bad key fails when the client is made.</param>
+    /// <param name="apiBaseAddress">The API's base address: only requests to its scheme, host and port get the key.</param>
+    public ApiKeyHandler(string apiKey, Uri apiBaseAddress)
+    {
+        ApiKey.Validate(apiKey);
+        ArgumentNullException.ThrowIfNull(apiBaseAddress);
+        _apiKey = apiKey;
+        _apiHost = new Uri(apiBaseAddress.GetLeftPart(UriPartial.Authority));
+    }
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Headers.Remove(ApiKey.HeaderName);
+        if (request.RequestUri is { } uri && IsApiHost(uri))
+        {
+            request.Headers.TryAddWithoutValidation(ApiKey.HeaderName, _apiKey);
+        }
+
+        return base.SendAsync(request, cancellationToken);
+    }
+
+    private bool IsApiHost(Uri uri) =>
+        Uri.Compare(uri, _apiHost, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+
+    /// <summary>Never shows the key.</summary>
+    public override string ToString() => $"{nameof(ApiKeyHandler)}({_apiHost}, key: ***)";
+}

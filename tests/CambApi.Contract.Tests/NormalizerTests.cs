@@ -1,0 +1,120 @@
+using CambApi.OpenApiNormalizer;
+using YamlDotNet.RepresentationModel;
+
+namespace CambApi.Contract.Tests;
+
+/// <summary>The anyOf rewrite rules, one by one, on small FastAPI-shaped schemas.</summary>
+[TestFixture]
+public sealed class NormalizerTests
+{
+    private static YamlMappingNode NormalizeProperty(string propertyYaml)
+    {
+        var spec = $$"""
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths: {}
+            components:
+              schemas:
+                Thing:
+                  type: object
+                  properties:
+                    p: {{propertyYaml}}
+            """;
+        var stream = new YamlStream();
+        stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
+        return (YamlMappingNode)Path(stream.Documents[0].RootNode, "components", "schemas", "Thing", "properties", "p");
+    }
+
+    private static YamlNode Path(YamlNode node, params string[] keys) =>
+        keys.Aggregate(node, (n, k) => ((YamlMappingNode)n).Children[new YamlScalarNode(k)]);
+
+    private static string Flow(YamlNode node) => node switch
+    {
+        YamlScalarNode s => s.Value!,
+        YamlSequenceNode seq => "[" + string.Join(", ", seq.Children.Select(Flow)) + "]",
+        YamlMappingNode map => "{" + string.Join(", ", map.Children.Select(kv => Flow(kv.Key) + ": " + Flow(kv.Value))) + "}",
+        _ => "?",
+    };
+
+    [Test]
+    public void Optional_primitive_becomes_a_nullable_type_array()
+    {
+        var p = NormalizeProperty("{anyOf: [{type: integer}, {type: 'null'}], title: Run Id}");
+        Assert.That(Flow(p), Is.EqualTo("{title: Run Id, type: [integer, null]}"));
+    }
+
+    [Test]
+    public void Optional_primitive_keeps_the_branch_format()
+    {
+        var p = NormalizeProperty("{anyOf: [{type: string, format: uri}, {type: 'null'}]}");
+        Assert.That(Flow(p), Is.EqualTo("{type: [string, null], format: uri}"));
+    }
+
+    [Test]
+    public void Optional_reference_becomes_a_nullable_oneOf()
+    {
+        var p = NormalizeProperty("{anyOf: [{$ref: '#/components/schemas/TaskStatus'}, {type: 'null'}]}");
+        Assert.That(Flow(p), Is.EqualTo("{oneOf: [{$ref: #/components/schemas/TaskStatus}], nullable: true}"));
+    }
+
+    [Test]
+    public void Primitive_union_becomes_a_reference_to_a_named_union_schema()
+    {
+        var spec = """
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths: {}
+            components:
+              schemas:
+                ValidationError:
+                  type: object
+                  properties:
+                    loc: {type: array, items: {anyOf: [{type: string}, {type: integer}]}}
+            """;
+        var stream = new YamlStream();
+        stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
+        var root = stream.Documents[0].RootNode;
+
+        Assert.That(Flow(Path(root, "components", "schemas", "ValidationError", "properties", "loc", "items")),
+            Is.EqualTo("{oneOf: [{$ref: #/components/schemas/StringOrInteger}]}"));
+        Assert.That(Flow(Path(root, "components", "schemas", "StringOrInteger")),
+            Is.EqualTo("{type: object, title: StringOrInteger, x-camb-primitive-union: [string, integer]}"));
+    }
+
+    [Test]
+    public void Nullable_primitive_union_is_a_nullable_reference()
+    {
+        var p = NormalizeProperty("{anyOf: [{type: string}, {type: integer}, {type: 'null'}]}");
+        Assert.That(Flow(p), Is.EqualTo("{oneOf: [{$ref: #/components/schemas/StringOrInteger}], nullable: true}"));
+    }
+
+    [Test]
+    public void Mixed_object_and_primitive_union_becomes_an_unconstrained_value()
+    {
+        var p = NormalizeProperty("{anyOf: [{type: object}, {type: string}, {type: 'null'}], title: Message}");
+        Assert.That(Flow(p), Is.EqualTo("{title: Message}"));
+    }
+
+    [Test]
+    public void Schemas_without_anyOf_are_left_alone()
+    {
+        var p = NormalizeProperty("{type: array, items: {type: string}, title: T}");
+        Assert.That(Flow(p), Is.EqualTo("{type: array, items: {type: string}, title: T}"));
+    }
+
+    [TestCase("/audio-separation-result/{run_id}", "get", "get_audio_separation_run_info_audio_separation_result__run_id__get", "GetAudioSeparationRunInfo")]
+    [TestCase("/audio-separation", "post", "create_audio_separation_audio_separation_post", "CreateAudioSeparation")]
+    [TestCase("/audio-separation/{task_id}", "get", "get_audio_separation_status_audio_separation__task_id__get", "GetAudioSeparationStatus")]
+    [TestCase("/x", "get", "customName", null)]
+    public void FastApi_operation_ids_become_method_names(string path, string method, string operationId, string? expected) =>
+        Assert.That(SpecNormalizer.FastApiOperationName(path, method, operationId), Is.EqualTo(expected));
+
+    [Test]
+    public void Output_is_deterministic()
+    {
+        var spec = File.ReadAllText(VendorSpec.Path);
+        var first = SpecNormalizer.Normalize(spec);
+        var second = SpecNormalizer.Normalize(spec);
+        Assert.That(second, Is.EqualTo(first));
+    }
+}

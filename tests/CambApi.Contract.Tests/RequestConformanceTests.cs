@@ -1,0 +1,113 @@
+using CambApi.Client;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
+namespace CambApi.Contract.Tests;
+
+/// <summary>What the client puts on the wire, asserted from the stub server's request log.</summary>
+[TestFixture]
+public sealed class RequestConformanceTests : ApiStubFixture
+{
+    private const string OkBody = """{"foreground_audio_url":"https://storage.example/f.wav","background_audio_url":"https://storage.example/b.wav"}""";
+
+    [TestCase(1)]
+    [TestCase(42)]
+    [TestCase(int.MaxValue)]
+    public async Task Get_result_sends_GET_to_the_run_id_path_with_the_key(int runId)
+    {
+        Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody(OkBody));
+
+        await Client.GetAudioSeparationRunInfoAsync(runId);
+
+        var request = Server.LogEntries.Single().RequestMessage!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.Method, Is.EqualTo("GET"));
+            Assert.That(request.AbsolutePath, Is.EqualTo($"/apis/audio-separation-result/{runId}"));
+            Assert.That(request.RawQuery, Is.Null.Or.Empty);
+            Assert.That(request.Headers![ApiKey.HeaderName], Is.EqualTo(new[] { Key }));
+            Assert.That(request.Headers["Accept"].Single(), Does.Contain("application/json"));
+            Assert.That(request.Body, Is.Null.Or.Empty);
+        });
+    }
+
+    [Test]
+    public async Task Run_id_is_formatted_invariantly_whatever_the_current_culture()
+    {
+        Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody(OkBody));
+        var culture = Thread.CurrentThread.CurrentCulture;
+        try
+        {
+            // A culture with its own digits and group separator; the path must still be ASCII digits.
+            Thread.CurrentThread.CurrentCulture = new System.Globalization.CultureInfo("ar-SA");
+            await Client.GetAudioSeparationRunInfoAsync(1234567);
+        }
+        finally
+        {
+            Thread.CurrentThread.CurrentCulture = culture;
+        }
+
+        Assert.That(Server.LogEntries.Single().RequestMessage!.AbsolutePath, Is.EqualTo("/apis/audio-separation-result/1234567"));
+    }
+
+    [Test]
+    public async Task Base_address_without_a_trailing_slash_keeps_its_path()
+    {
+        Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody(OkBody));
+        var client = CambApiRestClient.Create(Key, new Uri(Server.Url + "/apis"));
+
+        await client.GetAudioSeparationRunInfoAsync(7);
+
+        Assert.That(Server.LogEntries.Single().RequestMessage!.AbsolutePath, Is.EqualTo("/apis/audio-separation-result/7"));
+    }
+
+    [Test]
+    public async Task Key_is_not_sent_to_another_host()
+    {
+        using var other = WireMock.Server.WireMockServer.Start();
+        other.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(200));
+        using var handler = new ApiKeyHandler(Key, BaseAddress) { InnerHandler = new SocketsHttpHandler() };
+        using var http = new HttpClient(handler);
+
+        // Same host name (localhost), different port: a different origin, so no key.
+        using var response = await http.GetAsync(new Uri(other.Url + "/file.wav"));
+
+        Assert.That(other.LogEntries.Single().RequestMessage!.Headers!.ContainsKey(ApiKey.HeaderName), Is.False);
+    }
+
+    [Test]
+    public async Task Key_is_applied_once_on_every_attempt_even_if_a_caller_set_one()
+    {
+        Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody(OkBody));
+        using var handler = new ApiKeyHandler(Key, BaseAddress) { InnerHandler = new SocketsHttpHandler() };
+        using var http = new HttpClient(handler);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, "audio-separation-result/1"));
+        request.Headers.TryAddWithoutValidation(ApiKey.HeaderName, "stale-key");
+
+        using var first = await http.SendAsync(request);
+
+        Assert.That(Server.LogEntries.Single().RequestMessage!.Headers![ApiKey.HeaderName], Is.EqualTo(new[] { Key }));
+    }
+
+    [TestCase("", TestName = "Empty key")]
+    [TestCase("   ", TestName = "White-space key")]
+    [TestCase("abc\ndef", TestName = "Key with a newline")]
+    [TestCase("abc\u0000def", TestName = "Key with a NUL")]
+    [TestCase(" abc", TestName = "Key with leading white space")]
+    [TestCase("abcé", TestName = "Key with a non-ASCII character")]
+    public void Bad_key_is_rejected_when_the_client_is_made_without_echoing_it(string key)
+    {
+        var error = Assert.Throws<ArgumentException>(() => CambApiRestClient.Create(key, BaseAddress));
+        Assert.That(error!.ParamName, Is.EqualTo("apiKey"));
+        if (!string.IsNullOrWhiteSpace(key))
+        {
+            Assert.That(error.Message, Does.Not.Contain(key.Trim()));
+        }
+
+        Assert.That(Server.LogEntries, Is.Empty, "no request may be sent");
+    }
+
+    [Test]
+    public void Null_key_is_rejected_when_the_client_is_made() =>
+        Assert.Throws<ArgumentNullException>(() => CambApiRestClient.Create(null!, BaseAddress));
+}

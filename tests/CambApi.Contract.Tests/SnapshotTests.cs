@@ -1,0 +1,51 @@
+using CambApi.Client;
+using Newtonsoft.Json;
+using PublicApiGenerator;
+using Snapshooter.NUnit;
+
+namespace CambApi.Contract.Tests;
+
+/// <summary>
+/// Approved snapshots: any spec or generator change that alters the client's public surface or the way a
+/// FastAPI 422 body is read turns these red until the snapshot is re-approved on purpose (see README).
+/// </summary>
+[TestFixture]
+public sealed class SnapshotTests
+{
+    [Test]
+    public void Client_public_api_is_approved()
+    {
+        var api = typeof(CambApiRestClient).Assembly.GeneratePublicApi(new ApiGeneratorOptions
+        {
+            ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute", "System.Runtime.CompilerServices.InternalsVisibleToAttribute"],
+        });
+
+        // One line per entry keeps the .snap file a readable diff.
+        Snapshot.Match(api.ReplaceLineEndings("\n").Split('\n'));
+    }
+
+    [Test]
+    public void Fastapi_validation_error_is_read_into_the_approved_shape()
+    {
+        var parsed = JsonConvert.DeserializeObject<HTTPValidationError>(FastApiBodies.MixedLoc)!;
+
+        Snapshot.Match(parsed);
+    }
+
+    [Test]
+    public void Fastapi_validation_error_round_trips_its_documented_fields()
+    {
+        var parsed = JsonConvert.DeserializeObject<HTTPValidationError>(FastApiBodies.MixedLoc)!;
+        var written = Newtonsoft.Json.Linq.JObject.Parse(JsonConvert.SerializeObject(parsed));
+        var original = Newtonsoft.Json.Linq.JObject.Parse(FastApiBodies.MixedLoc);
+
+        for (var i = 0; i < 2; i++)
+        {
+            foreach (var field in new[] { "loc", "msg", "type" })
+            {
+                Assert.That(Newtonsoft.Json.Linq.JToken.DeepEquals(written["detail"]![i]![field], original["detail"]![i]![field]),
+                    $"detail[{i}].{field} changed on a round trip: {written["detail"]![i]![field]}");
+            }
+        }
+    }
+}

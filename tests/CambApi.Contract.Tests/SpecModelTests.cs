@@ -1,0 +1,242 @@
+using System.Reflection;
+using System.Runtime.Serialization;
+using CambApi.Client;
+using CambApi.OpenApiNormalizer;
+using Microsoft.OpenApi;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Serialization;
+
+namespace CambApi.Contract.Tests;
+
+/// <summary>
+/// Reads openapi/camb-api.yaml itself and checks that every schema, property, type, required-ness,
+/// parameter and documented response has its counterpart in the generated client. A spec edit that the
+/// generator drops or mangles fails here, naming the schema and property.
+/// </summary>
+[TestFixture]
+public sealed class SpecModelTests
+{
+    /// <summary>Responses the client knows how to handle; a new documented status must be taught here first.</summary>
+    private static readonly Dictionary<string, string?> KnownResponses = new()
+    {
+        ["200"] = null, // the operation's return type, checked against the schema
+        ["422"] = nameof(HTTPValidationError),
+    };
+
+    private static IEnumerable<TestCaseData> ObjectSchemas() =>
+        VendorSpec.Document.Components!.Schemas!
+            .Where(s => s.Value.Properties is { Count: > 0 })
+            .OrderBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => new TestCaseData(s.Key).SetArgDisplayNames(s.Key));
+
+    private static IEnumerable<TestCaseData> EnumSchemas() =>
+        VendorSpec.Document.Components!.Schemas!
+            .Where(s => s.Value.Enum is { Count: > 0 })
+            .OrderBy(s => s.Key, StringComparer.Ordinal)
+            .Select(s => new TestCaseData(s.Key).SetArgDisplayNames(s.Key));
+
+    private static IEnumerable<TestCaseData> Operations() =>
+        VendorSpec.Operations().Select(o =>
+            new TestCaseData(o.Path, o.Method.Method).SetArgDisplayNames($"{o.Method.Method} {o.Path}"));
+
+    [Test]
+    public void Spec_has_operations_and_schemas_to_check()
+    {
+        // Guards the test sources below against silently yielding nothing (a spec that fails to load as empty).
+        Assert.That(Operations().Count(), Is.GreaterThan(0), "no operations read from the spec");
+        Assert.That(ObjectSchemas().Count(), Is.GreaterThan(0), "no object schemas read from the spec");
+    }
+
+    [TestCaseSource(nameof(ObjectSchemas))]
+    public void Object_schema_matches_the_generated_json_contract(string schemaName)
+    {
+        var schema = VendorSpec.Document.Components!.Schemas![schemaName];
+        var type = SpecTypeMap.ClientType(schemaName);
+        Assert.That(type, Is.Not.Null, $"Schema '{schemaName}': no generated type CambApi.Client.{schemaName}.");
+
+        var contract = (JsonObjectContract)new DefaultContractResolver().ResolveContract(type!);
+        var required = schema.Required ?? new HashSet<string>();
+        var problems = new List<string>();
+
+        foreach (var (name, propertySchema) in schema.Properties!)
+        {
+            var property = contract.Properties.GetClosestMatchProperty(name);
+            if (property is null || property.PropertyName != name)
+            {
+                problems.Add($"Schema '{schemaName}' property '{name}': no JSON property '{name}' on {type!.Name}.");
+                continue;
+            }
+
+            var expected = SpecTypeMap.For(propertySchema);
+            var actual = SpecTypeMap.StripNullable(property.PropertyType!);
+            if (!expected.Accepts(actual))
+            {
+                problems.Add($"Schema '{schemaName}' property '{name}': spec type is {expected.Describe}, generated is {property.PropertyType}.");
+            }
+
+            var isRequired = required.Contains(name);
+            var modelRequired = property.Required is Required.Always or Required.AllowNull;
+            if (isRequired != modelRequired)
+            {
+                problems.Add($"Schema '{schemaName}' property '{name}': spec says {(isRequired ? "required" : "optional")}, generated contract says Required.{property.Required}.");
+            }
+
+            if (isRequired && !expected.Nullable && property.Required != Required.Always)
+            {
+                problems.Add($"Schema '{schemaName}' property '{name}': required and not nullable, but the generated contract accepts null (Required.{property.Required}).");
+            }
+        }
+
+        foreach (var property in contract.Properties.Where(p => !p.Ignored))
+        {
+            if (!schema.Properties!.ContainsKey(property.PropertyName!))
+            {
+                problems.Add($"Schema '{schemaName}': generated {type!.Name} has JSON property '{property.PropertyName}' that the spec does not define.");
+            }
+        }
+
+        Assert.That(problems, Is.Empty, string.Join(Environment.NewLine, problems));
+    }
+
+    [TestCaseSource(nameof(EnumSchemas))]
+    public void Enum_schema_matches_the_generated_enum(string schemaName)
+    {
+        var schema = VendorSpec.Document.Components!.Schemas![schemaName];
+        var type = SpecTypeMap.ClientType(schemaName);
+        Assert.That(type is { IsEnum: true }, $"Schema '{schemaName}': no generated enum CambApi.Client.{schemaName}.");
+
+        var specValues = schema.Enum!.Select(v => v!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+        var modelValues = type!.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => f.GetCustomAttribute<EnumMemberAttribute>()?.Value ?? f.Name)
+            .Order(StringComparer.Ordinal).ToList();
+        Assert.That(modelValues, Is.EqualTo(specValues), $"Schema '{schemaName}': enum values differ.");
+    }
+
+    [TestCaseSource(nameof(Operations))]
+    public void Operation_has_a_generated_method_with_matching_parameters_and_return_type(string path, string method)
+    {
+        var operation = Operation(path, method);
+        var clientMethod = ClientMethod(path, method, operation);
+        var problems = new List<string>();
+        var parameters = clientMethod.GetParameters().Where(p => p.ParameterType != typeof(CancellationToken)).ToList();
+
+        var expectedParameters = new List<(string Name, IOpenApiSchema Schema, bool Required)>();
+        foreach (var parameter in operation.Parameters ?? [])
+        {
+            expectedParameters.Add((parameter.Name!, parameter.Schema!, parameter.Required));
+        }
+
+        if (operation.RequestBody is { Content: { } content })
+        {
+            var (mediaType, media) = content.Single();
+            if (mediaType == "multipart/form-data")
+            {
+                var form = Resolve(media.Schema!);
+                foreach (var (name, schema) in form.Properties!)
+                {
+                    expectedParameters.Add((name, schema, form.Required?.Contains(name) == true));
+                }
+            }
+            else
+            {
+                expectedParameters.Add(("body", media.Schema!, operation.RequestBody.Required));
+            }
+        }
+
+        foreach (var (name, schema, required) in expectedParameters)
+        {
+            var parameter = parameters.SingleOrDefault(p => p.Name == name);
+            if (parameter is null)
+            {
+                problems.Add($"{method} {path}: parameter '{name}' has no counterpart on {clientMethod.Name}.");
+                continue;
+            }
+
+            var expected = SpecTypeMap.For(schema);
+            if (!expected.Accepts(SpecTypeMap.StripNullable(parameter.ParameterType)))
+            {
+                problems.Add($"{method} {path}: parameter '{name}' is {expected.Describe} in the spec, {parameter.ParameterType} in {clientMethod.Name}.");
+            }
+
+            if (required == parameter.HasDefaultValue)
+            {
+                problems.Add($"{method} {path}: parameter '{name}' is {(required ? "required" : "optional")} in the spec but {(parameter.HasDefaultValue ? "optional" : "required")} in {clientMethod.Name}.");
+            }
+        }
+
+        foreach (var extra in parameters.Where(p => expectedParameters.All(e => e.Name != p.Name)))
+        {
+            problems.Add($"{method} {path}: {clientMethod.Name} has parameter '{extra.Name}' that the spec does not define.");
+        }
+
+        var ok = operation.Responses!["200"].Content!["application/json"].Schema!;
+        var returned = clientMethod.ReturnType.GetGenericArguments().Single();
+        var expectedReturn = SpecTypeMap.For(ok);
+        if (!expectedReturn.Accepts(returned))
+        {
+            problems.Add($"{method} {path}: the 200 response is {expectedReturn.Describe} in the spec, {clientMethod.Name} returns {returned}.");
+        }
+
+        Assert.That(problems, Is.Empty, string.Join(Environment.NewLine, problems));
+    }
+
+    [TestCaseSource(nameof(Operations))]
+    public void Operation_documents_only_responses_the_client_handles(string path, string method)
+    {
+        var operation = Operation(path, method);
+        foreach (var (status, response) in operation.Responses!)
+        {
+            Assert.That(KnownResponses.ContainsKey(status),
+                $"{method} {path} documents response {status}, which the contract suite does not know; decide what the client does with it and add it to KnownResponses.");
+            if (KnownResponses[status] is { } schemaName)
+            {
+                var schema = response.Content!["application/json"].Schema;
+                Assert.That(schema, Is.InstanceOf<OpenApiSchemaReference>().With.Property("Reference").Property("Id").EqualTo(schemaName),
+                    $"{method} {path}: response {status} must be {schemaName}, the type CambApiException<{schemaName}> carries.");
+            }
+        }
+
+        Assert.That(operation.Responses.Keys, Does.Contain("200").And.Contain("422"), $"{method} {path}: 200 and 422 must both be documented.");
+    }
+
+    [TestCaseSource(nameof(Operations))]
+    public void Operation_requires_the_api_key_security_scheme(string path, string method)
+    {
+        var operation = Operation(path, method);
+        var schemes = (operation.Security ?? []).SelectMany(r => r.Keys).Select(k => k.Reference.Id).ToList();
+        Assert.That(schemes, Is.EqualTo(new[] { "APIKeyHeader" }), $"{method} {path}: security requirement changed.");
+    }
+
+    [Test]
+    public void Api_key_header_name_agrees_with_the_spec_security_scheme()
+    {
+        var scheme = VendorSpec.Document.Components!.SecuritySchemes!["APIKeyHeader"];
+        Assert.Multiple(() =>
+        {
+            Assert.That(scheme.Type, Is.EqualTo(SecuritySchemeType.ApiKey), "APIKeyHeader is no longer an API key scheme.");
+            Assert.That(scheme.In, Is.EqualTo(ParameterLocation.Header), "APIKeyHeader is no longer sent in a header.");
+            Assert.That(scheme.Name, Is.EqualTo(ApiKey.HeaderName), $"The spec's key header is '{scheme.Name}'; ApiKey.HeaderName sends '{ApiKey.HeaderName}'.");
+        });
+    }
+
+    [Test]
+    public void Default_base_address_is_the_spec_server()
+    {
+        var server = VendorSpec.Document.Servers!.Single().Url!;
+        Assert.That(CambApiRestClient.DefaultBaseAddress.AbsoluteUri.TrimEnd('/'), Is.EqualTo(server.TrimEnd('/')));
+    }
+
+    internal static OpenApiOperation Operation(string path, string method) =>
+        VendorSpec.Document.Paths[path].Operations![new HttpMethod(method)];
+
+    internal static MethodInfo ClientMethod(string path, string method, OpenApiOperation operation)
+    {
+        var name = (SpecNormalizer.FastApiOperationName(path, method, operation.OperationId!) ?? operation.OperationId) + "Async";
+        var candidates = typeof(CambApiRestClient).GetMethods().Where(m => m.Name == name).ToList();
+        Assert.That(candidates, Has.Count.EqualTo(1), $"{method} {path}: expected one generated method {name} on CambApiRestClient.");
+        return candidates[0];
+    }
+
+    private static IOpenApiSchema Resolve(IOpenApiSchema schema) =>
+        schema is OpenApiSchemaReference r ? VendorSpec.Document.Components!.Schemas![r.Reference.Id!] : schema;
+}
