@@ -103,11 +103,12 @@ public sealed class SpecModelTests
     {
         var schema = VendorSpec.Document.Components!.Schemas![schemaName];
         var type = SpecTypeMap.ClientType(schemaName);
-        Assert.That(type is { IsEnum: true }, $"Schema '{schemaName}': no generated enum CambApi.Client.{schemaName}.");
+        Assert.That(type is { IsEnum: true } || type is { IsValueType: true }, $"Schema '{schemaName}': no enum or extensible-enum struct CambApi.Client.{schemaName}.");
 
         var specValues = schema.Enum!.Select(v => v!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
-        var modelValues = type!.GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Select(f => f.GetCustomAttribute<EnumMemberAttribute>()?.Value ?? f.Name)
+        var modelValues = (type!.IsEnum
+                ? type.GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => f.GetCustomAttribute<EnumMemberAttribute>()?.Value ?? f.Name)
+                : ExtensibleEnumValues(type))
             .Order(StringComparer.Ordinal).ToList();
         Assert.That(modelValues, Is.EqualTo(specValues), $"Schema '{schemaName}': enum values differ.");
     }
@@ -158,7 +159,11 @@ public sealed class SpecModelTests
                 problems.Add($"{method} {path}: parameter '{name}' is {expected.Describe} in the spec, {parameter.ParameterType} in {clientMethod.Name}.");
             }
 
-            if (required == parameter.HasDefaultValue)
+            if (required && parameter.HasDefaultValue && !ThrowsWhenNull(clientMethod, parameter))
+            {
+                problems.Add($"{method} {path}: parameter '{name}' is required in the spec but {clientMethod.Name} accepts null without complaint.");
+            }
+            else if (!required && !parameter.HasDefaultValue)
             {
                 problems.Add($"{method} {path}: parameter '{name}' is {(required ? "required" : "optional")} in the spec but {(parameter.HasDefaultValue ? "optional" : "required")} in {clientMethod.Name}.");
             }
@@ -226,6 +231,12 @@ public sealed class SpecModelTests
         Assert.That(CambApiRestClient.DefaultBaseAddress.AbsoluteUri.TrimEnd('/'), Is.EqualTo(server.TrimEnd('/')));
     }
 
+    /// <summary>The wire values of an extensible enum: its public static properties of its own type.</summary>
+    private static IEnumerable<string> ExtensibleEnumValues(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Static)
+            .Where(p => p.PropertyType == type)
+            .Select(p => p.GetValue(null)!.ToString()!);
+
     internal static OpenApiOperation Operation(string path, string method) =>
         VendorSpec.Document.Paths[path].Operations![new HttpMethod(method)];
 
@@ -235,6 +246,45 @@ public sealed class SpecModelTests
         var candidates = typeof(CambApiRestClient).GetMethods().Where(m => m.Name == name).ToList();
         Assert.That(candidates, Has.Count.EqualTo(1), $"{method} {path}: expected one generated method {name} on CambApiRestClient.");
         return candidates[0];
+    }
+
+    /// <summary>
+    /// NSwag must give a required multipart part a <c>= null</c> default when optional parameters precede it;
+    /// that is acceptable only if the method then refuses null before sending anything.
+    /// </summary>
+    private static bool ThrowsWhenNull(MethodInfo method, ParameterInfo parameter)
+    {
+        if (parameter.ParameterType.IsValueType)
+        {
+            return false;
+        }
+
+        var client = new CambApiRestClient(new HttpClient(new RefusingHandler()) { BaseAddress = new Uri("http://127.0.0.1:9/") });
+        var args = method.GetParameters().Select(p => p.HasDefaultValue ? p.DefaultValue : Placeholder(p.ParameterType)).ToArray();
+        args[parameter.Position] = null;
+        try
+        {
+            ((Task)method.Invoke(client, args)!).GetAwaiter().GetResult();
+            return false;
+        }
+        catch (ArgumentNullException e) when (e.ParamName == parameter.Name)
+        {
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+
+    private static object? Placeholder(Type type) =>
+        type == typeof(string) ? "x" : type.IsValueType ? Activator.CreateInstance(type) : null;
+
+    /// <summary>Fails any request: the checks above must not reach the network.</summary>
+    private sealed class RefusingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("a request was sent");
     }
 
     private static IOpenApiSchema Resolve(IOpenApiSchema schema) =>

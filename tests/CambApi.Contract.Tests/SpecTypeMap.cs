@@ -53,7 +53,7 @@ internal static class SpecTypeMap
         type &= ~JsonSchemaType.Null;
         return type switch
         {
-            JsonSchemaType.String when schema.Format == "binary" => new("CambApi.Client.FileParameter", t => t.Name == "FileParameter", isNullable),
+            JsonSchemaType.String when schema.Format == "binary" => new("CambApi.Client.FileParameter (or byte[] in a form DTO)", t => t.Name == "FileParameter" || t == typeof(byte[]), isNullable),
             JsonSchemaType.String => new("string", t => t == typeof(string), isNullable),
             JsonSchemaType.Integer => new("int or long", t => t == typeof(int) || t == typeof(long), isNullable),
             JsonSchemaType.Number => new("double or decimal", t => t == typeof(double) || t == typeof(decimal), isNullable),

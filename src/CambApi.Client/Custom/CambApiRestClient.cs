@@ -36,4 +36,26 @@ public partial class CambApiRestClient
 
         return baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
     }
+
+    private static readonly AsyncLocal<Action<HttpRequestMessage>?> RequestCustomizer = new();
+
+    /// <summary>
+    /// Runs <paramref name="configure"/> on every request the calls inside the returned scope make. Custom
+    /// because generated methods build their own <see cref="HttpRequestMessage"/>; the public layer uses this
+    /// to tag an upload whose stream cannot be replayed, so the retry policy never re-sends an exhausted body.
+    /// </summary>
+    internal static IDisposable CustomizeRequests(Action<HttpRequestMessage> configure)
+    {
+        var previous = RequestCustomizer.Value;
+        RequestCustomizer.Value = configure;
+        return new Scope(() => RequestCustomizer.Value = previous);
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Implements a generated instance partial method.")]
+    partial void PrepareRequest(HttpClient client, HttpRequestMessage request, string url) => RequestCustomizer.Value?.Invoke(request);
+
+    private sealed class Scope(Action onDispose) : IDisposable
+    {
+        public void Dispose() => onDispose();
+    }
 }

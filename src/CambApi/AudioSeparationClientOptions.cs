@@ -1,0 +1,112 @@
+using CambApi.Client;
+
+namespace CambApi;
+
+/// <summary>Settings for <see cref="AudioSeparationClient"/>; bound from the <c>CambApi</c> configuration section.</summary>
+/// <remarks>
+/// Defaults follow the vendor: poll every 2–5 s with exponential backoff and a maximum wait; its SDKs retry
+/// 408/429/5xx with 1 s × 2ⁿ backoff, jitter, a 60 s cap and <c>Retry-After</c>, and time out after 300 s.
+/// </remarks>
+public sealed class AudioSeparationClientOptions
+{
+    /// <summary>The configuration section <c>AddCambApi(IConfiguration)</c> binds.</summary>
+    public const string SectionName = "CambApi";
+
+    /// <summary>The API key. When null, <c>CAMB_API_KEY</c> is read from the environment.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>The API's base address; the vendor's production service by default.</summary>
+    public Uri Endpoint { get; set; } = CambApiRestClient.DefaultBaseAddress;
+
+    /// <summary>Time allowed for one HTTP attempt, upload included (vendor SDK default: 300 s).</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Retries after the first attempt, for transient failures (408, 429, 5xx, transport errors).</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>First retry delay; doubles per retry, with jitter (vendor SDKs: 1 s).</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest retry delay, <c>Retry-After</c> aside (vendor SDKs: 60 s).</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Wait before the first status poll (vendor: poll every 2–5 s).</summary>
+    public TimeSpan PollInitialInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The poll interval grows by this factor after each poll that finds the task still running.</summary>
+    public double PollBackoffFactor { get; set; } = 1.5;
+
+    /// <summary>Longest wait between polls: a finished task is noticed within this time.</summary>
+    public TimeSpan PollMaxInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Overall deadline for <see cref="SeparationOperation.WaitForCompletionAsync(IProgress{SeparationProgress}?, CancellationToken)"/> (then <see cref="SeparationTimeoutException"/>).</summary>
+    public TimeSpan MaxWait { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Clock for polling, deadlines and retry delays; a fake one in tests.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The key to use: <see cref="ApiKey"/>, else the environment variable.</summary>
+    public string? ResolveApiKey() => ApiKey ?? Environment.GetEnvironmentVariable(CambApi.Client.ApiKey.EnvironmentVariable);
+
+    /// <summary>Every problem with these settings, in words a user can act on (empty when valid).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        try
+        {
+            CambApi.Client.ApiKey.Validate(ResolveApiKey(), nameof(ApiKey));
+        }
+        catch (ArgumentException e)
+        {
+            errors.Add($"CambApi:ApiKey: {e.Message.Split(" (Parameter", 2)[0]}");
+        }
+
+        if (Endpoint is not { IsAbsoluteUri: true } || (Endpoint.Scheme != Uri.UriSchemeHttps && !Endpoint.IsLoopback))
+        {
+            errors.Add("CambApi:Endpoint must be an absolute https URL (http only for a loopback test server).");
+        }
+
+        Positive(errors, nameof(AttemptTimeout), AttemptTimeout);
+        Positive(errors, nameof(RetryBaseDelay), RetryBaseDelay);
+        Positive(errors, nameof(PollInitialInterval), PollInitialInterval);
+        Positive(errors, nameof(MaxWait), MaxWait);
+        if (MaxRetries is < 0 or > 10)
+        {
+            errors.Add("CambApi:MaxRetries must be between 0 and 10.");
+        }
+
+        if (RetryMaxDelay < RetryBaseDelay)
+        {
+            errors.Add("CambApi:RetryMaxDelay must not be shorter than RetryBaseDelay.");
+        }
+
+        if (PollMaxInterval < PollInitialInterval)
+        {
+            errors.Add("CambApi:PollMaxInterval must not be shorter than PollInitialInterval.");
+        }
+
+        if (double.IsNaN(PollBackoffFactor) || PollBackoffFactor < 1)
+        {
+            errors.Add("CambApi:PollBackoffFactor must be at least 1.");
+        }
+
+        return errors;
+    }
+
+    internal void ThrowIfInvalid()
+    {
+        var errors = Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid CambApi options: " + string.Join(" ", errors));
+        }
+    }
+
+    private static void Positive(List<string> errors, string name, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"CambApi:{name} must be positive.");
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using CambApi.Client;
+using CambApi.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+// In the DI namespace, as the framework's own Add* extensions are, so `services.AddCambApi` needs no using.
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers <see cref="CambApi.AudioSeparationClient"/> on IHttpClientFactory.</summary>
+public static class CambApiServiceCollectionExtensions
+{
+    /// <summary>The named HttpClient for the API (key, retries, redacted logging).</summary>
+    public const string ApiHttpClientName = "CambApi";
+
+    /// <summary>The named HttpClient for storage downloads (no key, ever).</summary>
+    public const string StorageHttpClientName = "CambApi.Storage";
+
+    /// <summary>Binds the <c>CambApi</c> section of <paramref name="configuration"/>, then applies <paramref name="configure"/>.</summary>
+    public static IServiceCollection AddCambApi(this IServiceCollection services, IConfiguration configuration, Action<CambApi.AudioSeparationClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddCambApi(options =>
+        {
+            configuration.GetSection(CambApi.AudioSeparationClientOptions.SectionName).Bind(options);
+            configure?.Invoke(options);
+        });
+    }
+
+    /// <summary>Registers the client with options set by <paramref name="configure"/>, validated at start-up.</summary>
+    public static IServiceCollection AddCambApi(this IServiceCollection services, Action<CambApi.AudioSeparationClientOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<CambApi.AudioSeparationClientOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CambApi.AudioSeparationClientOptions>, OptionsValidator>());
+
+        services.AddHttpClient(ApiHttpClientName, (sp, http) =>
+            {
+                http.BaseAddress = CambApiRestClient.WithTrailingSlash(Current(sp).Endpoint);
+                http.Timeout = Timeout.InfiniteTimeSpan; // per-attempt timeouts live in the resilience pipeline
+            })
+            .RemoveAllLoggers() // the framework's logger would log full URLs; ours redacts them
+            .AddResilienceHandler("camb-api", (pipeline, context) => CambResilience.Configure(pipeline, Current(context.ServiceProvider)))
+            .Services.AddHttpClient(ApiHttpClientName)
+            .AddHttpMessageHandler(sp => new RedactingLoggingHandler(sp.GetRequiredService<ILoggerFactory>().CreateLogger("CambApi.Http"), "api"))
+            .AddHttpMessageHandler(sp => new ApiKeyHandler(Current(sp).ResolveApiKey()!, CambApiRestClient.WithTrailingSlash(Current(sp).Endpoint)));
+
+        services.AddHttpClient(StorageHttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(CambApi.AudioSeparationClient.CreateStorageTransport)
+            .AddResilienceHandler("camb-storage", (pipeline, context) => CambResilience.Configure(pipeline, Current(context.ServiceProvider)))
+            .Services.AddHttpClient(StorageHttpClientName)
+            .AddHttpMessageHandler(sp => new RedactingLoggingHandler(sp.GetRequiredService<ILoggerFactory>().CreateLogger("CambApi.Http"), "storage"));
+
+        services.TryAddTransient(sp =>
+        {
+            var factory = sp.GetRequiredService<IHttpClientFactory>();
+            return new CambApi.AudioSeparationClient(Current(sp), factory.CreateClient(ApiHttpClientName),
+                factory.CreateClient(StorageHttpClientName), sp.GetRequiredService<ILoggerFactory>());
+        });
+        return services;
+    }
+
+    private static CambApi.AudioSeparationClientOptions Current(IServiceProvider sp) =>
+        sp.GetRequiredService<IOptions<CambApi.AudioSeparationClientOptions>>().Value;
+
+    private sealed class OptionsValidator : IValidateOptions<CambApi.AudioSeparationClientOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, CambApi.AudioSeparationClientOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

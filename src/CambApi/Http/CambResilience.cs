@@ -1,0 +1,82 @@
+using System.Net;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace CambApi.Http;
+
+/// <summary>
+/// The retry and timeout policy of both HTTP pipelines (API and storage), built with Polly through
+/// Microsoft.Extensions.Http.Resilience rather than a hand-written loop. One definition serves the DI
+/// registration and the directly constructed client.
+/// </summary>
+internal static class CambResilience
+{
+    /// <summary>Set on a request whose body cannot be sent twice (a caller's forward-only stream).</summary>
+    public static readonly HttpRequestOptionsKey<bool> NotReplayable = new("CambApi.NotReplayable");
+
+    public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, AudioSeparationClientOptions options)
+    {
+        builder.TimeProvider = options.TimeProvider;
+        builder
+            .AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(options.MaxRetries, 0),
+                Delay = options.RetryBaseDelay,
+                MaxDelay = options.RetryMaxDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldRetryAfterHeader = true,
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Context.GetRequestMessage(), args.Outcome)),
+            })
+            .AddTimeout(options.AttemptTimeout);
+    }
+
+    public static ResilienceHandler CreateHandler(AudioSeparationClientOptions options, HttpMessageHandler inner)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        Configure(builder, options);
+        return new ResilienceHandler(builder.Build()) { InnerHandler = inner };
+    }
+
+    /// <summary>
+    /// GETs are always safe to repeat. The create POST is repeated only when it cannot have created a task
+    /// (the connection was never made) or the server asked for it (429/503 with Retry-After), and only when
+    /// its body can be sent again from the start.
+    /// </summary>
+    internal static bool ShouldRetry(HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome)
+    {
+        var idempotent = request is null || request.Method == HttpMethod.Get || request.Method == HttpMethod.Head ||
+                         IsJsonLookup(request);
+        if (request is not null && request.Options.TryGetValue(NotReplayable, out var notReplayable) && notReplayable)
+        {
+            return false;
+        }
+
+        if (outcome.Exception is { } exception)
+        {
+            return idempotent
+                ? exception is HttpRequestException or TimeoutRejectedException or IOException
+                : exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+        }
+
+        if (outcome.Result is not { } response)
+        {
+            return false;
+        }
+
+        var status = (int)response.StatusCode;
+        if (idempotent)
+        {
+            return status is 408 or 429 || status >= 500;
+        }
+
+        return response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable &&
+               response.Headers.RetryAfter is not null;
+    }
+
+    /// <summary>POST /audio-separation-results only reads: repeating it is as safe as a GET.</summary>
+    private static bool IsJsonLookup(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Post && request.RequestUri?.AbsolutePath.EndsWith("/audio-separation-results", StringComparison.Ordinal) == true;
+}

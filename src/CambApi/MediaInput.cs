@@ -1,0 +1,81 @@
+namespace CambApi;
+
+/// <summary>Checks made on input before any request is sent.</summary>
+public static class MediaInput
+{
+    /// <summary>The formats the service accepts, by extension, with the content type sent for each.</summary>
+    public static IReadOnlyDictionary<string, string> SupportedFormats { get; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+    {
+        [".wav"] = "audio/wav",
+        [".mp3"] = "audio/mpeg",
+        [".flac"] = "audio/flac",
+        [".aac"] = "audio/aac",
+    };
+
+    /// <summary>Throws a clear, typed exception unless <paramref name="path"/> is a non-empty file in a supported format.</summary>
+    /// <returns>The full path.</returns>
+    public static string ValidateFile(string? path, string paramName = "inputPath")
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new ArgumentException("An input file path is required.", paramName);
+        }
+
+        var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw new ArgumentException($"'{path}' is a directory, not an audio file.", paramName);
+        }
+
+        if (!File.Exists(full))
+        {
+            throw new FileNotFoundException($"The input file '{path}' does not exist.", full);
+        }
+
+        ContentTypeFor(full, paramName);
+        if (new FileInfo(full).Length == 0)
+        {
+            throw new ArgumentException($"The input file '{path}' is empty.", paramName);
+        }
+
+        return full;
+    }
+
+    /// <summary>The content type for a supported file name; throws <see cref="ArgumentException"/> otherwise.</summary>
+    public static string ContentTypeFor(string fileName, string paramName = "fileName")
+    {
+        var extension = Path.GetExtension(fileName);
+        return SupportedFormats.TryGetValue(extension, out var type)
+            ? type
+            : throw new ArgumentException(
+                $"'{Path.GetFileName(fileName)}' is not a supported format{(extension.Length == 0 ? "" : $" ({extension})")}; " +
+                $"supported: {string.Join(", ", SupportedFormats.Keys.Select(k => k.TrimStart('.').ToUpperInvariant()))}.",
+                paramName);
+    }
+
+    public static void ValidateRunId(long runId, string paramName = "runId")
+    {
+        if (runId <= 0)
+        {
+            throw new ArgumentOutOfRangeException(paramName, runId, "A run id is a positive integer.");
+        }
+
+        if (runId > int.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(paramName, runId, "A run id must fit the API's integer (at most 2147483647).");
+        }
+    }
+
+    public static void ValidateTaskId(string? taskId, string paramName = "taskId")
+    {
+        if (string.IsNullOrWhiteSpace(taskId))
+        {
+            throw new ArgumentException("A task id is required.", paramName);
+        }
+
+        if (taskId.Any(c => char.IsControl(c) || c is '/' or '?' or '#'))
+        {
+            throw new ArgumentException("A task id cannot contain control characters, '/', '?' or '#'.", paramName);
+        }
+    }
+}

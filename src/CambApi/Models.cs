@@ -1,0 +1,43 @@
+namespace CambApi;
+
+/// <summary>Where the two tracks of a finished run can be downloaded (presigned storage URLs).</summary>
+/// <param name="RunId">The run the task produced; the key for results.</param>
+/// <param name="ForegroundUrl">Speech, vocals or lead.</param>
+/// <param name="BackgroundUrl">Everything else.</param>
+public sealed record SeparationResult(long RunId, Uri ForegroundUrl, Uri BackgroundUrl)
+{
+    /// <summary>Never prints the URLs' queries (their signatures).</summary>
+    public override string ToString() =>
+        $"Run {RunId}: foreground {Redaction.Url(ForegroundUrl)}, background {Redaction.Url(BackgroundUrl)}";
+}
+
+/// <summary>The two files a separation wrote.</summary>
+public sealed record SeparatedFiles(string ForegroundPath, string BackgroundPath, SeparationResult Result);
+
+/// <summary>Optional fields of the create request.</summary>
+public sealed record SeparationStartOptions
+{
+    public string? ProjectName { get; init; }
+
+    public string? ProjectDescription { get; init; }
+
+    public int? FolderId { get; init; }
+
+    /// <summary>Bytes of the file sent so far (restarts from 0 if the upload is retried).</summary>
+    public IProgress<long>? UploadProgress { get; init; }
+}
+
+/// <summary>What a waiting operation reports: each status it sees, and when it will look again.</summary>
+/// <param name="TaskId">The task.</param>
+/// <param name="Status">The status just read.</param>
+/// <param name="Changed">True when this status differs from the previous one.</param>
+/// <param name="Elapsed">Time since waiting began.</param>
+/// <param name="NextPollIn">The wait before the next poll; null when the status is terminal.</param>
+public sealed record SeparationProgress(string TaskId, CambApi.Client.TaskStatus Status, bool Changed, TimeSpan Elapsed, TimeSpan? NextPollIn);
+
+internal static class Redaction
+{
+    /// <summary>scheme://host[:port]/path: a presigned URL's query is a credential and is never logged.</summary>
+    public static string Url(Uri? uri) =>
+        uri is null ? "(none)" : uri.IsAbsoluteUri ? uri.GetLeftPart(UriPartial.Path) : uri.OriginalString.Split('?', 2)[0];
+}

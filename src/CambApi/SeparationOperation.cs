@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Net;
+using CambApi.Client;
+using Microsoft.Extensions.Logging;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace CambApi;
+
+/// <summary>
+/// A separation task on the service: poll it, wait for it, or keep its <see cref="TaskId"/> and resume it later
+/// with <see cref="AudioSeparationClient.ResumeSeparation"/>.
+/// </summary>
+public sealed partial class SeparationOperation
+{
+    private readonly AudioSeparationClient _client;
+
+    internal SeparationOperation(AudioSeparationClient client, string taskId)
+    {
+        _client = client;
+        TaskId = taskId;
+    }
+
+    /// <summary>The task id the service returned; store it to resume.</summary>
+    public string TaskId { get; }
+
+    /// <summary>The last status read (PENDING until the first update).</summary>
+    public TaskStatus Status { get; private set; } = TaskStatus.Pending;
+
+    /// <summary>The run id, once the service has given one (on SUCCESS).</summary>
+    public long? RunId { get; private set; }
+
+    /// <summary>The service's <c>exception_reason</c> for a failed task.</summary>
+    public string? ExceptionReason { get; private set; }
+
+    /// <summary>The service's <c>message</c>, as text.</summary>
+    public string? ServiceMessage { get; private set; }
+
+    /// <summary>True once the status is terminal (SUCCESS, ERROR, TIMEOUT, PAYMENT_REQUIRED).</summary>
+    public bool HasCompleted => Status.IsTerminal;
+
+    /// <summary>Reads the task's status once.</summary>
+    public async Task<TaskStatus> UpdateStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await _client.Rest.GetAudioSeparationStatusAsync(TaskId, run_id: null, cancellationToken).ConfigureAwait(false);
+        Status = result.Status;
+        RunId = result.Run_id ?? RunId;
+        ExceptionReason = result.Exception_reason;
+        ServiceMessage = result.Message switch
+        {
+            null => null,
+            string text => text,
+            JToken token => token.Type == JTokenType.String ? token.Value<string>() : token.ToString(Formatting.None),
+            var other => Convert.ToString(other, CultureInfo.InvariantCulture),
+        };
+        return Status;
+    }
+
+    /// <inheritdoc cref="WaitForCompletionAsync(IProgress{SeparationProgress}?, CancellationToken)"/>
+    public Task<SeparationResult> WaitForCompletionAsync(CancellationToken cancellationToken = default) =>
+        WaitForCompletionAsync(progress: null, cancellationToken);
+
+    /// <summary>
+    /// Polls until the task ends: from <see cref="AudioSeparationClientOptions.PollInitialInterval"/>, growing by
+    /// <see cref="AudioSeparationClientOptions.PollBackoffFactor"/> to <see cref="AudioSeparationClientOptions.PollMaxInterval"/>,
+    /// honouring a 429/503 <c>Retry-After</c>, then fetches the result by run id.
+    /// </summary>
+    /// <exception cref="SeparationFailedException">ERROR, TIMEOUT or PAYMENT_REQUIRED.</exception>
+    /// <exception cref="SeparationTimeoutException">Still running at <see cref="AudioSeparationClientOptions.MaxWait"/>; resumable.</exception>
+    public async Task<SeparationResult> WaitForCompletionAsync(IProgress<SeparationProgress>? progress, CancellationToken cancellationToken = default)
+    {
+        var options = _client.Options;
+        var time = options.TimeProvider;
+        var started = time.GetTimestamp();
+        var interval = options.PollInitialInterval;
+        TaskStatus? previous = null;
+
+        while (true)
+        {
+            TimeSpan? serverDelay = null;
+            try
+            {
+                await UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (CambApiException e) when (e.StatusCode is (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.ServiceUnavailable &&
+                                             RetryAfter(e, time) is { } wait)
+            {
+                serverDelay = wait; // the retry policy gave up; the service said when to come back, so wait and poll on
+            }
+
+            var elapsed = time.GetElapsedTime(started);
+            var changed = serverDelay is null && previous != Status;
+            previous = Status;
+            if (HasCompleted && serverDelay is null)
+            {
+                progress?.Report(new SeparationProgress(TaskId, Status, changed, elapsed, null));
+                LogFinished(_client.Logger, TaskId, Status.Value, elapsed.TotalSeconds);
+                return await CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var delay = serverDelay is { } d && d > interval ? d : interval;
+            if (elapsed + delay > options.MaxWait)
+            {
+                throw new SeparationTimeoutException(TaskId, Status, elapsed);
+            }
+
+            progress?.Report(new SeparationProgress(TaskId, Status, changed, elapsed, delay));
+            LogPoll(_client.Logger, TaskId, Status.Value, delay.TotalSeconds);
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * options.PollBackoffFactor), options.PollMaxInterval.Ticks));
+        }
+    }
+
+    private async Task<SeparationResult> CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (Status != TaskStatus.Success)
+        {
+            throw new SeparationFailedException(TaskId, Status, ExceptionReason, ServiceMessage);
+        }
+
+        if (RunId is not { } runId)
+        {
+            throw new SeparationFailedException(TaskId, Status, "NO_RUN_ID", "The service reported SUCCESS without a run id.");
+        }
+
+        return await _client.GetResultAsync(runId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Retry-After as seconds or an HTTP date, from a failed response's headers.</summary>
+    internal static TimeSpan? RetryAfter(CambApiException e, TimeProvider time)
+    {
+        if (!e.Headers.TryGetValue("Retry-After", out var values) || values.FirstOrDefault() is not { } value)
+        {
+            return null;
+        }
+
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
+            ? date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero
+            : null;
+    }
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Task {TaskId} is {Status}; next poll in {DelaySeconds:0.#} s")]
+    private static partial void LogPoll(ILogger logger, string taskId, string status, double delaySeconds);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Task {TaskId} ended {Status} after {ElapsedSeconds:0.#} s")]
+    private static partial void LogFinished(ILogger logger, string taskId, string status, double elapsedSeconds);
+}
