@@ -102,6 +102,24 @@ public sealed class NormalizerTests
         Assert.That(Flow(p), Is.EqualTo("{type: array, items: {type: string}, title: T}"));
     }
 
+    [Test]
+    public void String_enum_becomes_an_opaque_schema_for_an_extensible_enum()
+    {
+        var spec = """
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths: {}
+            components:
+              schemas:
+                TaskStatus: {type: string, enum: [SUCCESS, PENDING], title: TaskStatus}
+            """;
+        var stream = new YamlStream();
+        stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
+
+        Assert.That(Flow(Path(stream.Documents[0].RootNode, "components", "schemas", "TaskStatus")),
+            Is.EqualTo("{type: object, title: TaskStatus, x-camb-extensible-enum: [SUCCESS, PENDING]}"));
+    }
+
     [TestCase("/audio-separation-result/{run_id}", "get", "get_audio_separation_run_info_audio_separation_result__run_id__get", "GetAudioSeparationRunInfo")]
     [TestCase("/audio-separation", "post", "create_audio_separation_audio_separation_post", "CreateAudioSeparation")]
     [TestCase("/audio-separation/{task_id}", "get", "get_audio_separation_status_audio_separation__task_id__get", "GetAudioSeparationStatus")]

@@ -89,6 +89,70 @@ public sealed class RequestConformanceTests : ApiStubFixture
         Assert.That(Server.LogEntries.Single().RequestMessage!.Headers![ApiKey.HeaderName], Is.EqualTo(new[] { Key }));
     }
 
+    [TestCase("abc-123", "/apis/audio-separation/abc-123")]
+    [TestCase("a b%c", "/apis/audio-separation/a%20b%25c")]
+    public async Task Get_status_sends_GET_to_the_escaped_task_id_path(string taskId, string path)
+    {
+        Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"PENDING"}"""));
+
+        await Client.GetAudioSeparationStatusAsync(taskId);
+
+        var request = Server.LogEntries.Single().RequestMessage!;
+        Assert.That(request.Method, Is.EqualTo("GET"));
+        Assert.That(new Uri(request.Url).AbsolutePath, Is.EqualTo(path));
+        Assert.That(request.RawQuery, Is.Null.Or.Empty, "run_id is optional and not sent when null");
+        Assert.That(request.Headers![ApiKey.HeaderName], Is.EqualTo(new[] { Key }));
+    }
+
+    [Test]
+    public async Task Get_status_sends_an_optional_run_id_as_a_query()
+    {
+        Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"PENDING"}"""));
+
+        await Client.GetAudioSeparationStatusAsync("t", run_id: 9);
+
+        Assert.That(Server.LogEntries.Single().RequestMessage!.RawQuery!.TrimStart('?'), Is.EqualTo("run_id=9"));
+    }
+
+    [Test]
+    public async Task Batch_results_posts_the_run_ids_as_json()
+    {
+        Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
+
+        await Client.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { Run_ids = [1001, 1002] });
+
+        var request = Server.LogEntries.Single().RequestMessage!;
+        Assert.That(request.Method, Is.EqualTo("POST"));
+        Assert.That(request.AbsolutePath, Is.EqualTo("/apis/audio-separation-results"));
+        Assert.That(request.Headers!["Content-Type"].Single(), Does.StartWith("application/json"));
+        Assert.That(request.Body, Is.EqualTo("""{"run_ids":[1001,1002]}"""));
+        Assert.That(request.Headers[ApiKey.HeaderName], Is.EqualTo(new[] { Key }));
+    }
+
+    [Test]
+    public async Task Create_posts_multipart_to_audio_separation_with_the_media_file_part()
+    {
+        Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"task_id":"t"}"""));
+        using var data = new MemoryStream([1, 2, 3, 4]);
+
+        var created = await Client.CreateAudioSeparationAsync(media_file: new FileParameter(data, "a.wav", "audio/wav"), traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
+        var request = Server.LogEntries.Single().RequestMessage!;
+        Assert.That(created.Task_id, Is.EqualTo("t"));
+        Assert.That(request.Method, Is.EqualTo("POST"));
+        Assert.That(request.AbsolutePath, Is.EqualTo("/apis/audio-separation"));
+        Assert.That(request.Headers!["Content-Type"].Single(), Does.StartWith("multipart/form-data"));
+        Assert.That(request.Headers["traceparent"].Single(), Does.StartWith("00-0af7651916cd43dd8448eb211c80319c"));
+        Assert.That(System.Text.Encoding.Latin1.GetString(request.BodyAsBytes!), Does.Contain("name=media_file; filename=a.wav"));
+    }
+
+    [Test]
+    public async Task Create_without_a_file_is_refused_before_sending()
+    {
+        await Assert.ThrowsAsync<ArgumentNullException>(() => Client.CreateAudioSeparationAsync(media_file: null!));
+        Assert.That(Server.LogEntries, Is.Empty);
+    }
+
     [TestCase("", TestName = "Empty key")]
     [TestCase("   ", TestName = "White-space key")]
     [TestCase("abc\ndef", TestName = "Key with a newline")]

@@ -19,18 +19,21 @@ internal static class CambResilience
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, AudioSeparationClientOptions options)
     {
         builder.TimeProvider = options.TimeProvider;
-        builder
-            .AddRetry(new HttpRetryStrategyOptions
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new HttpRetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(options.MaxRetries, 0),
+                MaxRetryAttempts = options.MaxRetries,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = options.RetryMaxDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldRetryAfterHeader = true,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Context.GetRequestMessage(), args.Outcome)),
-            })
-            .AddTimeout(options.AttemptTimeout);
+            });
+        }
+
+        builder.AddTimeout(options.AttemptTimeout);
     }
 
     public static ResilienceHandler CreateHandler(AudioSeparationClientOptions options, HttpMessageHandler inner)
