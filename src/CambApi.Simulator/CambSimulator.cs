@@ -13,13 +13,37 @@ using Microsoft.Extensions.Logging;
 
 namespace CambApi.Simulator;
 
-/// <summary>What the simulator does with one uploaded file.</summary>
-/// <param name="Status">The terminal status; SUCCESS separates the file for real.</param>
-/// <param name="ExceptionReason">For a failure, the <c>exception_reason</c>.</param>
-/// <param name="Message">For a failure, the <c>message</c>.</param>
-/// <param name="ProcessingTime">How long the task stays PENDING; null for <see cref="SimulatorOptions.ProcessingTime"/>.</param>
-/// <param name="BusyResponses">How many polls first get 429 with Retry-After.</param>
-public sealed record SimulatedOutcome(string Status = "SUCCESS", string? ExceptionReason = null, string? Message = null, TimeSpan? ProcessingTime = null, int BusyResponses = 0);
+/// <summary>What the simulator does with one uploaded file (chosen by <see cref="SimulatorOptions.Scenario"/>).</summary>
+public sealed record SimulatedOutcome
+{
+    /// <summary>Separate the file for real and end in SUCCESS.</summary>
+    public static SimulatedOutcome Success { get; } = new();
+
+    /// <summary>The terminal status: SUCCESS separates the file; ERROR, TIMEOUT, PAYMENT_REQUIRED fail it.</summary>
+    public string Status { get; init; } = "SUCCESS";
+
+    public string? ExceptionReason { get; init; }
+
+    public string? Message { get; init; }
+
+    /// <summary>How long the task stays PENDING; null for <see cref="SimulatorOptions.ProcessingTime"/>.</summary>
+    public TimeSpan? ProcessingTime { get; init; }
+
+    /// <summary>Extra time before every API response about this file (upload and polls).</summary>
+    public TimeSpan AddedLatency { get; init; }
+
+    /// <summary>The first N polls of the task get 429 with Retry-After.</summary>
+    public int BusyPolls { get; init; }
+
+    /// <summary>The first N uploads of a file of this name get 503 with Retry-After.</summary>
+    public int UnavailableUploads { get; init; }
+
+    public int RetryAfterSeconds { get; init; } = 1;
+
+    /// <summary>A task that ends in <paramref name="status"/> with the service's reason and message.</summary>
+    public static SimulatedOutcome Failure(string status, string exceptionReason, string? message = null) =>
+        new() { Status = status, ExceptionReason = exceptionReason, Message = message };
+}
 
 public sealed class SimulatorOptions
 {
@@ -34,6 +58,9 @@ public sealed class SimulatorOptions
 
     /// <summary>Chooses an outcome per upload (by file name, say); every upload succeeds by default.</summary>
     public Func<string, SimulatedOutcome>? Scenario { get; set; }
+
+    /// <summary>Decode MP3, FLAC and AAC with ffmpeg when it is on PATH (otherwise they end in SOURCE_TYPE_NOT_SUPPORTED).</summary>
+    public bool UseFfmpeg { get; set; } = true;
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
@@ -50,6 +77,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
     private readonly WebApplication _api;
     private readonly WebApplication _storage;
     private readonly ConcurrentDictionary<string, SimTask> _tasks = new();
+    private readonly ConcurrentDictionary<string, int> _uploadsByName = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, (byte[] Foreground, byte[] Background)> _runs = new();
     private readonly byte[] _signingKey = RandomNumberGenerator.GetBytes(32);
     private long _nextRunId = 1000;
@@ -121,7 +149,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
                 : Results.Json(new { detail = "Invalid or missing API key" }, statusCode: 401));
 
         apis.MapPost("/audio-separation", CreateAsync).DisableAntiforgery();
-        apis.MapGet("/audio-separation/{task_id}", (string task_id) => Status(task_id));
+        apis.MapGet("/audio-separation/{task_id}", (string task_id) => StatusAsync(task_id));
         apis.MapGet("/audio-separation-result/{run_id}", (string run_id) =>
             int.TryParse(run_id, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
                 ? _runs.ContainsKey(id) ? Results.Json(ResultUrls(id)) : Results.Json(new { detail = "Run not found" }, statusCode: 404)
@@ -149,73 +177,71 @@ public sealed partial class CambSimulator : IAsyncDisposable
 
         using var buffer = new MemoryStream();
         await file.CopyToAsync(buffer).ConfigureAwait(false);
-        var outcome = _options.Scenario?.Invoke(file.FileName) ?? new SimulatedOutcome();
-        if (outcome.Status == "REJECT_503")
+        var outcome = _options.Scenario?.Invoke(file.FileName) ?? SimulatedOutcome.Success;
+        await Latency(outcome).ConfigureAwait(false);
+        if (_uploadsByName.AddOrUpdate(file.FileName, 1, (_, n) => n + 1) <= outcome.UnavailableUploads)
         {
-            return Results.Json(new { detail = "Service busy" }, statusCode: 503);
+            return new RetryAfter(Results.Json(new { detail = "Service temporarily unavailable" }, statusCode: 503), outcome.RetryAfterSeconds);
         }
 
         var id = Guid.NewGuid().ToString();
-        _tasks[id] = new SimTask(file.FileName, buffer.ToArray(), outcome, _options.TimeProvider.GetUtcNow() + (outcome.ProcessingTime ?? _options.ProcessingTime));
+        var task = new SimTask(file.FileName, buffer.ToArray(), outcome, _options.TimeProvider.GetUtcNow() + (outcome.ProcessingTime ?? _options.ProcessingTime));
+        task.Finishing = new Lazy<Task<object>>(() => FinishAsync(task));
+        _tasks[id] = task;
         return Results.Json(new { task_id = id });
     }
 
-    private IResult Status(string taskId)
+    private async Task<IResult> StatusAsync(string taskId)
     {
         if (!_tasks.TryGetValue(taskId, out var task))
         {
             return Results.Json(new { detail = "Task not found" }, statusCode: 404);
         }
 
-        if (Interlocked.Decrement(ref task.BusyLeft) >= 0)
+        await Latency(task.Outcome).ConfigureAwait(false);
+        if (Interlocked.Decrement(ref task.BusyPollsLeft) >= 0)
         {
-            return Results.Json(new { detail = "Too many requests" }, statusCode: 429, contentType: null) is var busy
-                ? new RetryAfter(busy, 1) : busy;
+            return new RetryAfter(Results.Json(new { detail = "Too many requests" }, statusCode: 429), task.Outcome.RetryAfterSeconds);
         }
 
-        if (_options.TimeProvider.GetUtcNow() < task.ReadyAt)
-        {
-            return Results.Json(new { status = "PENDING", run_id = (long?)null, exception_reason = (string?)null, message = (string?)null });
-        }
-
-        lock (task)
-        {
-            task.Result ??= Finish(task);
-        }
-
-        return Results.Json(task.Result);
+        return _options.TimeProvider.GetUtcNow() < task.ReadyAt
+            ? Results.Json(StatusBody("PENDING"))
+            : Results.Json(await task.Finishing!.Value.ConfigureAwait(false));
     }
 
-    private object Finish(SimTask task)
+    private async Task<object> FinishAsync(SimTask task)
     {
         if (task.Outcome.Status != "SUCCESS")
         {
-            return new { status = task.Outcome.Status, run_id = (long?)null, exception_reason = task.Outcome.ExceptionReason, message = task.Outcome.Message };
-        }
-
-        if (!Path.GetExtension(task.FileName).Equals(".wav", StringComparison.OrdinalIgnoreCase))
-        {
-            return Failure("SOURCE_TYPE_NOT_SUPPORTED", $"The simulator decodes only PCM WAV; '{Path.GetExtension(task.FileName)}' needs ffmpeg, which it does not use.");
+            return StatusBody(task.Outcome.Status, reason: task.Outcome.ExceptionReason, message: task.Outcome.Message);
         }
 
         PcmWav input;
         try
         {
-            input = PcmWav.Read(task.Data);
+            input = await MediaDecoder.DecodeAsync(task.FileName, task.Data, _options.UseFfmpeg, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (NotSupportedException e)
+        {
+            return StatusBody("ERROR", reason: "SOURCE_TYPE_NOT_SUPPORTED", message: e.Message);
         }
         catch (InvalidDataException e)
         {
-            return Failure("INVALID_SOURCE_DATA", e.Message);
+            return StatusBody("ERROR", reason: "INVALID_SOURCE_DATA", message: e.Message);
         }
 
         var (foreground, background) = Separator.Separate(input);
         var runId = Interlocked.Increment(ref _nextRunId);
         _runs[runId] = (foreground.ToBytes(), background.ToBytes());
-        return new { status = "SUCCESS", run_id = (long?)runId, exception_reason = (string?)null, message = (string?)null };
+        return StatusBody("SUCCESS", runId);
     }
 
-    private static object Failure(string reason, string message) =>
-        new { status = "ERROR", run_id = (long?)null, exception_reason = reason, message };
+    /// <summary>An <c>OrchestratorPipelineResult</c>, nulls included, as FastAPI serializes it.</summary>
+    private static object StatusBody(string status, long? runId = null, string? reason = null, string? message = null) =>
+        new { status, run_id = runId, exception_reason = reason, message };
+
+    private Task Latency(SimulatedOutcome outcome) =>
+        outcome.AddedLatency > TimeSpan.Zero ? Task.Delay(outcome.AddedLatency, _options.TimeProvider) : Task.CompletedTask;
 
     private async Task<IResult> BatchAsync(HttpRequest request)
     {
@@ -284,7 +310,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
 
     private sealed class SimTask(string fileName, byte[] data, SimulatedOutcome outcome, DateTimeOffset readyAt)
     {
-        public int BusyLeft = outcome.BusyResponses;
+        public int BusyPollsLeft = outcome.BusyPolls;
 
         public string FileName { get; } = fileName;
 
@@ -294,7 +320,8 @@ public sealed partial class CambSimulator : IAsyncDisposable
 
         public DateTimeOffset ReadyAt { get; } = readyAt;
 
-        public object? Result { get; set; }
+        /// <summary>Decoding and separating, done once, on the first poll after processing time.</summary>
+        public Lazy<Task<object>>? Finishing { get; set; }
     }
 
     /// <summary>Adds a Retry-After header to another result.</summary>

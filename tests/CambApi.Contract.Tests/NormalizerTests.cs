@@ -7,23 +7,18 @@ namespace CambApi.Contract.Tests;
 [TestFixture]
 public sealed class NormalizerTests
 {
-    private static YamlMappingNode NormalizeProperty(string propertyYaml)
+    /// <summary>Normalizes a minimal spec whose components.schemas is <paramref name="schemasYaml"/> (indented 4).</summary>
+    private static YamlNode NormalizeSchemas(string schemasYaml)
     {
-        var spec = $$"""
-            openapi: 3.1.0
-            info: {title: t, version: '1'}
-            paths: {}
-            components:
-              schemas:
-                Thing:
-                  type: object
-                  properties:
-                    p: {{propertyYaml}}
-            """;
+        var spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n" + schemasYaml;
         var stream = new YamlStream();
         stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
-        return (YamlMappingNode)Path(stream.Documents[0].RootNode, "components", "schemas", "Thing", "properties", "p");
+        return stream.Documents[0].RootNode;
     }
+
+    private static YamlMappingNode NormalizeProperty(string propertyYaml) =>
+        (YamlMappingNode)Path(NormalizeSchemas($"    Thing:\n      type: object\n      properties:\n        p: {propertyYaml}\n"),
+            "components", "schemas", "Thing", "properties", "p");
 
     private static YamlNode Path(YamlNode node, params string[] keys) =>
         keys.Aggregate(node, (n, k) => ((YamlMappingNode)n).Children[new YamlScalarNode(k)]);
@@ -60,20 +55,7 @@ public sealed class NormalizerTests
     [Test]
     public void Primitive_union_becomes_a_reference_to_a_named_union_schema()
     {
-        var spec = """
-            openapi: 3.1.0
-            info: {title: t, version: '1'}
-            paths: {}
-            components:
-              schemas:
-                ValidationError:
-                  type: object
-                  properties:
-                    loc: {type: array, items: {anyOf: [{type: string}, {type: integer}]}}
-            """;
-        var stream = new YamlStream();
-        stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
-        var root = stream.Documents[0].RootNode;
+        var root = NormalizeSchemas("    ValidationError:\n      type: object\n      properties:\n        loc: {type: array, items: {anyOf: [{type: string}, {type: integer}]}}\n");
 
         Assert.That(Flow(Path(root, "components", "schemas", "ValidationError", "properties", "loc", "items")),
             Is.EqualTo("{oneOf: [{$ref: #/components/schemas/StringOrInteger}]}"));
@@ -105,18 +87,9 @@ public sealed class NormalizerTests
     [Test]
     public void String_enum_becomes_an_opaque_schema_for_an_extensible_enum()
     {
-        var spec = """
-            openapi: 3.1.0
-            info: {title: t, version: '1'}
-            paths: {}
-            components:
-              schemas:
-                TaskStatus: {type: string, enum: [SUCCESS, PENDING], title: TaskStatus}
-            """;
-        var stream = new YamlStream();
-        stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
+        var root = NormalizeSchemas("    TaskStatus: {type: string, enum: [SUCCESS, PENDING], title: TaskStatus}\n");
 
-        Assert.That(Flow(Path(stream.Documents[0].RootNode, "components", "schemas", "TaskStatus")),
+        Assert.That(Flow(Path(root, "components", "schemas", "TaskStatus")),
             Is.EqualTo("{type: object, title: TaskStatus, x-camb-extensible-enum: [SUCCESS, PENDING]}"));
     }
 

@@ -14,7 +14,7 @@ public sealed class SimulatorTests
     {
         ProcessingTime = TimeSpan.Zero,
         Scenario = name => name.StartsWith("fail", StringComparison.Ordinal)
-            ? new SimulatedOutcome("ERROR", "HARMFUL_CONTENT_DETECTED", "flagged")
+            ? SimulatedOutcome.Failure("ERROR", "HARMFUL_CONTENT_DETECTED", "flagged")
             : new SimulatedOutcome(),
     });
 
@@ -89,15 +89,74 @@ public sealed class SimulatorTests
     }
 
     [Test]
-    public async Task Non_wav_formats_end_in_source_type_not_supported()
+    public async Task Without_ffmpeg_other_formats_end_in_source_type_not_supported()
     {
-        var path = Path.Combine(_dir, "song.mp3");
-        await File.WriteAllBytesAsync(path, [0xFF, 0xFB, 0x90, 0x00]);
-        using var client = _sim.CreateClient();
+        await using var sim = await CambSimulator.StartAsync(new SimulatorOptions { ProcessingTime = TimeSpan.Zero, UseFfmpeg = false });
+        var path = Path.Combine(_dir, "song.flac");
+        await File.WriteAllBytesAsync(path, [0x66, 0x4C, 0x61, 0x43]);
+        using var client = sim.CreateClient();
 
         var error = await Assert.ThrowsAsync<SeparationFailedException>(() => client.SeparateFileAsync(path, _dir));
 
         Assert.That(error!.ExceptionReason, Is.EqualTo("SOURCE_TYPE_NOT_SUPPORTED"));
+    }
+
+    [Test]
+    public async Task Flac_is_decoded_with_ffmpeg_where_installed()
+    {
+        var wav = Path.Combine(_dir, "tone.wav");
+        var input = Tone(2, 16);
+        await File.WriteAllBytesAsync(wav, input.ToBytes());
+        var flac = Path.Combine(_dir, "tone.flac");
+        using var client = _sim.CreateClient();
+        if (!MediaDecoder.FfmpegAvailable)
+        {
+            // No ffmpeg on this machine: the service's answer for a format it cannot read.
+            await File.WriteAllBytesAsync(flac, [0x66, 0x4C, 0x61, 0x43]);
+            var error = await Assert.ThrowsAsync<SeparationFailedException>(() => client.SeparateFileAsync(flac, _dir));
+            Assert.That(error!.ExceptionReason, Is.EqualTo("SOURCE_TYPE_NOT_SUPPORTED"));
+            return;
+        }
+
+        await FFMpegCore.FFMpegArguments.FromFileInput(wav).OutputToFile(flac, true, o => o.WithAudioCodec("flac")).ProcessAsynchronously();
+
+        var files = await client.SeparateFileAsync(flac, Path.Combine(_dir, "out"));
+
+        // FLAC is lossless: the decoded samples are the WAV's, so the tracks sum to the original WAV.
+        var fg = PcmWav.Read(await File.ReadAllBytesAsync(files.ForegroundPath));
+        var bg = PcmWav.Read(await File.ReadAllBytesAsync(files.BackgroundPath));
+        Assert.That(fg.Samples.Select((s, i) => s + bg.Samples[i]), Is.EqualTo(input.Samples));
+    }
+
+    [Test]
+    public async Task Corrupt_input_ends_in_invalid_source_data()
+    {
+        var path = Path.Combine(_dir, "corrupt.wav");
+        await File.WriteAllBytesAsync(path, "RIFF....WAVEjunk"u8.ToArray());
+        using var client = _sim.CreateClient();
+
+        var error = await Assert.ThrowsAsync<SeparationFailedException>(() => client.SeparateFileAsync(path, _dir));
+
+        Assert.That(error!.ExceptionReason, Is.EqualTo("INVALID_SOURCE_DATA"));
+    }
+
+    [Test]
+    public async Task Busy_polls_unavailable_uploads_and_latency_are_survived_by_the_client()
+    {
+        await using var sim = await CambSimulator.StartAsync(new SimulatorOptions
+        {
+            ProcessingTime = TimeSpan.Zero,
+            Scenario = _ => new SimulatedOutcome { BusyPolls = 2, UnavailableUploads = 1, AddedLatency = TimeSpan.FromMilliseconds(20), RetryAfterSeconds = 0 },
+        });
+        var path = Path.Combine(_dir, "busy.wav");
+        await File.WriteAllBytesAsync(path, Tone(1, 16, 200).ToBytes());
+        using var client = sim.CreateClient(o => (o.RetryBaseDelay, o.PollInitialInterval) = (TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)));
+        var statuses = new List<string>();
+
+        var files = await client.SeparateFileAsync(path, Path.Combine(_dir, "out"), new WorkflowTests.SyncProgress<SeparationProgress>(p => statuses.Add(p.Status.Value)));
+
+        Assert.That(File.Exists(files.ForegroundPath) && File.Exists(files.BackgroundPath));
+        Assert.That(statuses.Last(), Is.EqualTo("SUCCESS"));
     }
 
     [Test]
