@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace CambApi.Cli;
 
-/// <summary>Process exit codes (documented in README and <c>camb --help</c>).</summary>
+/// <summary>Process exit codes (README and <c>camb --help</c>).</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;
@@ -18,29 +18,42 @@ internal sealed record SeparateRequest(string[] Inputs, string Out, bool Simulat
 
 internal sealed record FileOutcome(string Input, string? Foreground, string? Background, long? RunId, string? Error, bool? SumsToInput);
 
+/// <summary>Progress of one file: upload bytes, processing status, download bytes.</summary>
+internal interface IFileProgress
+{
+    void Uploaded(long bytes, long total);
+
+    void Status(SeparationProgress progress);
+
+    void Downloaded(long bytes);
+
+    void Done(FileOutcome outcome);
+}
+
 internal static class Commands
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static async Task<int> SeparateAsync(SeparateRequest request, CancellationToken cancellationToken)
+    public static async Task<int> SeparateAsync(CliConsole console, SeparateRequest request, CancellationToken cancellationToken)
     {
         if (request.Concurrency is < 1 or > 16)
         {
-            return Usage("--concurrency must be between 1 and 16.");
+            return Usage(console, "--concurrency must be between 1 and 16.");
         }
 
         List<string> files;
         try
         {
             files = ExpandInputs(request.Inputs);
-            Directory.CreateDirectory(request.Out);
-            var probe = Path.Combine(request.Out, $".camb-write-test-{Guid.NewGuid():N}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or UnauthorizedAccessException or IOException)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException)
         {
-            return Usage(e is UnauthorizedAccessException or IOException ? $"the output folder '{request.Out}' is not writable ({e.Message})" : e.Message);
+            return Usage(console, e.Message);
+        }
+
+        if (CheckWritable(request.Out) is { } problem)
+        {
+            return Usage(console, problem);
         }
 
         await using var simulator = request.Simulate ? await CambSimulator.StartAsync(cancellationToken: cancellationToken) : null;
@@ -51,65 +64,76 @@ internal static class Commands
         }
         catch (ArgumentException e)
         {
-            return Usage(e.Message);
+            return Usage(console, e.Message);
         }
 
         using (client)
         {
-            var progress = !request.Json;
             var outcomes = new FileOutcome[files.Count];
             using var gate = new SemaphoreSlim(request.Concurrency);
-            await Task.WhenAll(files.Select(async (file, i) =>
-            {
-                await gate.WaitAsync(cancellationToken);
-                try
+            async Task RunAll(Func<string, IFileProgress> progressFor) =>
+                await Task.WhenAll(files.Select(async (file, i) =>
                 {
-                    outcomes[i] = await SeparateOneAsync(client, file, request.Out, progress, cancellationToken);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }));
+                    await gate.WaitAsync(cancellationToken);
+                    try
+                    {
+                        var progress = progressFor(file);
+                        outcomes[i] = await SeparateOneAsync(client, file, request.Out, progress, cancellationToken);
+                        progress.Done(outcomes[i]);
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                }));
 
-            Report(outcomes, request.Json);
+            if (console.Interactive && !request.Json)
+            {
+                await console.Ansi.Progress()
+                    .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new SpinnerColumn())
+                    .StartAsync(ctx => RunAll(file => new BarProgress(ctx, Path.GetFileName(file), new FileInfo(file).Length)));
+            }
+            else
+            {
+                await RunAll(file => new LineProgress(console.Error, Path.GetFileName(file)));
+            }
+
+            Report(console, outcomes, request.Json);
             var failed = outcomes.Count(o => o.Error is not null);
             return failed == 0 ? ExitCodes.Success : failed == outcomes.Length ? ExitCodes.Failure : ExitCodes.PartialSuccess;
         }
     }
 
-    private static async Task<FileOutcome> SeparateOneAsync(AudioSeparationClient client, string file, string output, bool progress, CancellationToken cancellationToken)
+    private static async Task<FileOutcome> SeparateOneAsync(AudioSeparationClient client, string file, string output, IFileProgress progress, CancellationToken cancellationToken)
     {
-        var name = Path.GetFileName(file);
         try
         {
-            var status = progress ? new Progress<SeparationProgress>(p =>
+            var total = new FileInfo(file).Length;
+            var operation = await client.StartSeparationAsync(file, new SeparationStartOptions
             {
-                if (p.Changed)
-                {
-                    Console.Error.WriteLine($"{name}: {p.Status} ({p.Elapsed.TotalSeconds:0.0} s)");
-                }
-            }) : null;
-            if (progress)
-            {
-                Console.Error.WriteLine($"{name}: uploading");
-            }
-
-            var files = await client.SeparateFileAsync(file, output, status, cancellationToken);
-            return new FileOutcome(file, files.ForegroundPath, files.BackgroundPath, files.Result.RunId, null, SumsToInput(file, files));
+                UploadProgress = new InlineProgress<long>(bytes => progress.Uploaded(bytes, total)),
+            }, cancellationToken);
+            var result = await operation.WaitForCompletionAsync(new InlineProgress<SeparationProgress>(progress.Status), cancellationToken);
+            var files = await client.DownloadAsync(result, output, Path.GetFileNameWithoutExtension(file), new InlineProgress<long>(progress.Downloaded), cancellationToken);
+            return new FileOutcome(file, files.ForegroundPath, files.BackgroundPath, result.RunId, null, SumsToInput(file, files));
         }
         catch (Exception e) when (e is CambApiException or SeparationFailedException or SeparationTimeoutException or SeparationDownloadException or ArgumentException or IOException)
         {
-            var message = e switch
-            {
-                CambApiException api => $"the service answered HTTP {api.StatusCode}",
-                _ => e.Message,
-            };
-            return new FileOutcome(file, null, null, null, message, null);
+            return new FileOutcome(file, null, null, null, Describe(e), null);
         }
     }
 
-    /// <summary>For WAV input, checks the vendor's promise: foreground + background == input, sample for sample.</summary>
+    /// <summary>One line a user can act on; never a URL query, header or key.</summary>
+    private static string Describe(Exception e) => e switch
+    {
+        CambApiException<HTTPValidationError> v => $"the service rejected the request (422): {string.Join("; ", (v.Result.Detail ?? []).Select(d => $"{string.Join('.', d.Loc)}: {d.Msg}"))}",
+        CambApiException { StatusCode: 401 or 403 } api => $"the service refused the API key (HTTP {api.StatusCode})",
+        CambApiException api => $"the service answered HTTP {api.StatusCode}",
+        SeparationTimeoutException t => $"still {t.LastStatus} after {t.Waited.TotalSeconds:0} s; resume with: camb status {t.TaskId}",
+        _ => e.Message.Split(" (Parameter", 2)[0],
+    };
+
+    /// <summary>For WAV, checks the vendor's promise: foreground + background == input, sample for sample.</summary>
     private static bool? SumsToInput(string input, SeparatedFiles files)
     {
         if (!input.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) || !files.ForegroundPath.EndsWith(".wav", StringComparison.OrdinalIgnoreCase))
@@ -119,37 +143,36 @@ internal static class Commands
 
         try
         {
-            var original = PcmWav.Read(File.ReadAllBytes(input));
-            var fg = PcmWav.Read(File.ReadAllBytes(files.ForegroundPath));
-            var bg = PcmWav.Read(File.ReadAllBytes(files.BackgroundPath));
-            return fg.Samples.Length == original.Samples.Length && bg.Samples.Length == original.Samples.Length &&
-                   !original.Samples.Where((s, i) => fg.Samples[i] + bg.Samples[i] != s).Any();
+            var original = PcmWav.Read(File.ReadAllBytes(input)).Samples;
+            var fg = PcmWav.Read(File.ReadAllBytes(files.ForegroundPath)).Samples;
+            var bg = PcmWav.Read(File.ReadAllBytes(files.BackgroundPath)).Samples;
+            return fg.Length == original.Length && bg.Length == original.Length && !original.Where((s, i) => fg[i] + bg[i] != s).Any();
         }
         catch (InvalidDataException)
         {
-            return null; // not integer PCM (the real service may return another encoding): nothing to compare
+            return null; // not integer PCM (the real service may encode differently): nothing to compare
         }
     }
 
-    private static void Report(FileOutcome[] outcomes, bool json)
+    private static void Report(CliConsole console, FileOutcome[] outcomes, bool json)
     {
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(outcomes.Select(o => new
+            console.Out.WriteLine(JsonSerializer.Serialize(outcomes.Select(o => new
             {
-                input = o.Input, foreground = o.Foreground, background = o.Background, run_id = o.RunId, sums_to_input = o.SumsToInput, error = o.Error,
+                input = o.Input, ok = o.Error is null, foreground = o.Foreground, background = o.Background, run_id = o.RunId, sums_to_input = o.SumsToInput, error = o.Error,
             }), Indented));
             return;
         }
 
         foreach (var o in outcomes.Where(o => o.Error is null))
         {
-            Console.WriteLine($"{Path.GetFileName(o.Input)} -> run {o.RunId}");
-            Console.WriteLine($"  foreground: {o.Foreground}");
-            Console.WriteLine($"  background: {o.Background}");
+            console.Out.WriteLine($"{Path.GetFileName(o.Input)} -> run {o.RunId}");
+            console.Out.WriteLine($"  foreground: {o.Foreground}");
+            console.Out.WriteLine($"  background: {o.Background}");
             if (o.SumsToInput is { } sums)
             {
-                Console.WriteLine(sums ? "  check: foreground + background == input, sample for sample" : "  check: FAILED, foreground + background != input");
+                console.Out.WriteLine(sums ? "  check: foreground + background == input, sample for sample" : "  check: FAILED, foreground + background != input");
             }
         }
 
@@ -157,35 +180,35 @@ internal static class Commands
         foreach (var o in outcomes)
         {
             table.AddRow(Markup.Escape(Path.GetFileName(o.Input)), o.Error is null ? "[green]ok[/]" : $"[red]{Markup.Escape(o.Error)}[/]",
-                Markup.Escape(o.Foreground ?? "-"), Markup.Escape(o.Background ?? "-"));
+                Markup.Escape(o.Foreground is null ? "-" : Path.GetFileName(o.Foreground)), Markup.Escape(o.Background is null ? "-" : Path.GetFileName(o.Background)));
         }
 
-        AnsiConsole.Write(table);
+        console.Ansi.Write(table);
     }
 
-    public static async Task<int> StatusAsync(string taskId, string? apiKey, string? baseUrl, bool json, CancellationToken cancellationToken)
+    public static async Task<int> StatusAsync(CliConsole console, string taskId, string? apiKey, string? baseUrl, bool json, CancellationToken cancellationToken)
     {
         try
         {
             using var client = CreateClient(apiKey, baseUrl, null);
             var operation = client.ResumeSeparation(taskId);
             await operation.UpdateStatusAsync(cancellationToken);
-            Console.WriteLine(json
+            await console.Out.WriteLineAsync(json
                 ? JsonSerializer.Serialize(new { task_id = taskId, status = operation.Status.Value, run_id = operation.RunId, exception_reason = operation.ExceptionReason, message = operation.ServiceMessage })
                 : $"{taskId}: {operation.Status}{(operation.RunId is { } r ? $" (run {r})" : "")}{(operation.ExceptionReason is { } e ? $" [{e}]" : "")}");
             return ExitCodes.Success;
         }
         catch (ArgumentException e)
         {
-            return Usage(e.Message);
+            return Usage(console, e.Message);
         }
         catch (CambApiException e)
         {
-            return Fail($"the service answered HTTP {e.StatusCode}");
+            return Fail(console, Describe(e));
         }
     }
 
-    public static async Task<int> ResultsAsync(long[] runIds, string? apiKey, string? baseUrl, bool json, CancellationToken cancellationToken)
+    public static async Task<int> ResultsAsync(CliConsole console, long[] runIds, string? apiKey, string? baseUrl, bool json, CancellationToken cancellationToken)
     {
         try
         {
@@ -195,21 +218,27 @@ internal static class Commands
                 : await client.GetResultsAsync(runIds, cancellationToken);
             foreach (var (id, r) in results)
             {
-                // Signatures stay off the terminal: the query is a credential.
-                Console.WriteLine(json
+                // Signatures stay off the terminal: a presigned URL's query is a credential.
+                await console.Out.WriteLineAsync(json
                     ? JsonSerializer.Serialize(new { run_id = id, foreground = r.ForegroundUrl.GetLeftPart(UriPartial.Path), background = r.BackgroundUrl.GetLeftPart(UriPartial.Path) })
                     : r.ToString());
             }
 
-            return results.Count == runIds.Distinct().Count() ? ExitCodes.Success : ExitCodes.PartialSuccess;
+            var missing = runIds.Distinct().Where(id => !results.ContainsKey(id)).ToList();
+            foreach (var id in missing)
+            {
+                await console.Error.WriteLineAsync($"camb: no result for run {id}");
+            }
+
+            return missing.Count == 0 ? ExitCodes.Success : results.Count == 0 ? ExitCodes.Failure : ExitCodes.PartialSuccess;
         }
         catch (ArgumentException e)
         {
-            return Usage(e.Message);
+            return Usage(console, e.Message);
         }
         catch (CambApiException e)
         {
-            return Fail($"the service answered HTTP {e.StatusCode}");
+            return Fail(console, Describe(e));
         }
     }
 
@@ -248,15 +277,126 @@ internal static class Commands
         return files.Count > 0 ? files : throw new ArgumentException("no supported audio files (WAV, MP3, FLAC, AAC) in the inputs.");
     }
 
-    private static int Usage(string message)
+    /// <summary>Creates the folder and proves a file can be written there, before anything is uploaded.</summary>
+    private static string? CheckWritable(string folder)
     {
-        Console.Error.WriteLine($"camb: {message.Split(" (Parameter", 2)[0]}");
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".camb-write-test-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return $"the output folder '{folder}' is not writable: {e.Message}";
+        }
+    }
+
+    private static int Usage(CliConsole console, string message)
+    {
+        console.Error.WriteLine($"camb: {message.Split(" (Parameter", 2)[0]}");
         return ExitCodes.BadUsage;
     }
 
-    private static int Fail(string message)
+    private static int Fail(CliConsole console, string message)
     {
-        Console.Error.WriteLine($"camb: {message}");
+        console.Error.WriteLine($"camb: {message}");
         return ExitCodes.Failure;
+    }
+
+    /// <summary>Reports on the caller's thread: Progress&lt;T&gt; would post to the pool and reorder lines.</summary>
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+
+    /// <summary>Plain lines for logs and pipes: one per phase and per status change.</summary>
+    private sealed class LineProgress(TextWriter error, string name) : IFileProgress
+    {
+        private bool _uploadReported;
+
+        public void Uploaded(long bytes, long total)
+        {
+            if (bytes >= total && !_uploadReported)
+            {
+                _uploadReported = true;
+                Write($"uploaded {total} bytes");
+            }
+        }
+
+        public void Status(SeparationProgress progress)
+        {
+            if (progress.Changed)
+            {
+                Write($"{progress.Status} after {progress.Elapsed.TotalSeconds:0.0} s");
+            }
+        }
+
+        public void Downloaded(long bytes)
+        {
+        }
+
+        public void Done(FileOutcome outcome) => Write(outcome.Error is null ? "downloaded both tracks" : $"failed: {outcome.Error}");
+
+        private void Write(string text)
+        {
+            lock (error)
+            {
+                error.WriteLine($"{name}: {text}");
+            }
+        }
+    }
+
+    /// <summary>Three bars per file on a terminal: upload (bytes), processing (status), download (bytes).</summary>
+    private sealed class BarProgress : IFileProgress
+    {
+        private readonly string _name;
+        private readonly ProgressTask _upload;
+        private readonly ProgressTask _processing;
+        private readonly ProgressTask _download;
+
+        public BarProgress(ProgressContext context, string name, long size)
+        {
+            _name = Markup.Escape(name);
+            _upload = context.AddTask($"{_name} upload", maxValue: Math.Max(size, 1));
+            _processing = context.AddTask($"{_name} processing", autoStart: false);
+            _processing.IsIndeterminate = true;
+            _download = context.AddTask($"{_name} download", autoStart: false);
+            _download.IsIndeterminate = true;
+        }
+
+        public void Uploaded(long bytes, long total) => _upload.Value = bytes;
+
+        public void Status(SeparationProgress progress)
+        {
+            _upload.Value = _upload.MaxValue;
+            _processing.StartTask();
+            _processing.Description = $"{_name} {Markup.Escape(progress.Status.Value)}";
+            if (progress.NextPollIn is null)
+            {
+                _processing.IsIndeterminate = false;
+                _processing.Value = _processing.MaxValue;
+                _download.StartTask();
+            }
+        }
+
+        public void Downloaded(long bytes) => _download.Description = $"{_name} download {bytes / 1024.0:0} KiB";
+
+        public void Done(FileOutcome outcome)
+        {
+            foreach (var task in new[] { _upload, _processing, _download })
+            {
+                task.IsIndeterminate = false;
+                task.Value = task.MaxValue;
+                task.StopTask();
+            }
+
+            if (outcome.Error is not null)
+            {
+                _processing.Description = $"{_name} [red]failed[/]";
+            }
+        }
     }
 }

@@ -1,0 +1,27 @@
+using Spectre.Console;
+
+namespace CambApi.Cli;
+
+/// <summary>
+/// Where the CLI writes: results to <see cref="Out"/>, progress and errors to <see cref="Error"/>. Interactive
+/// (progress bars) only on a real terminal; redirected output gets plain lines. Injected so tests can run the
+/// CLI in-process.
+/// </summary>
+internal sealed record CliConsole(TextWriter Out, TextWriter Error, IAnsiConsole Ansi, bool Interactive)
+{
+    public static CliConsole System()
+    {
+        var interactive = !Console.IsOutputRedirected && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        return new CliConsole(Console.Out, Console.Error, AnsiConsole.Console, interactive);
+    }
+
+    /// <summary>A non-interactive console over two writers (tests, pipes).</summary>
+    public static CliConsole Plain(TextWriter output, TextWriter error) =>
+        new(output, error, AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        }), Interactive: false);
+}
