@@ -40,7 +40,7 @@ public sealed partial class AudioSeparationClient : IDisposable
         var apiHandler = CambResilience.CreateHandler(options,
             new RedactingLoggingHandler(loggers.CreateLogger("CambApi.Http"), "api")
             {
-                InnerHandler = new ApiKeyHandler(options.ResolveApiKey()!, endpoint) { InnerHandler = apiTransport ?? new SocketsHttpHandler() },
+                InnerHandler = new ApiKeyHandler(options.ResolveApiKey()!, endpoint) { InnerHandler = apiTransport ?? CreateApiTransport() },
             });
         var storageHandler = CambResilience.CreateHandler(options,
             new RedactingLoggingHandler(loggers.CreateLogger("CambApi.Http"), "storage") { InnerHandler = storageTransport ?? CreateStorageTransport() });
@@ -65,6 +65,12 @@ public sealed partial class AudioSeparationClient : IDisposable
     internal AudioSeparationClientOptions Options { get; }
 
     internal ILogger Logger { get; }
+
+    /// <summary>
+    /// The API transport never follows redirects: the handler would carry x-api-key to wherever a redirect
+    /// points (it strips only Authorization), and the API has no reason to redirect. A 3xx surfaces as an error.
+    /// </summary>
+    internal static SocketsHttpHandler CreateApiTransport() => new() { AllowAutoRedirect = false };
 
     /// <summary>
     /// The storage transport: follows redirects (the framework refuses https→http and drops credentials

@@ -47,6 +47,7 @@ public static class CambApiServiceCollectionExtensions
                 http.Timeout = Timeout.InfiniteTimeSpan; // per-attempt timeouts live in the resilience pipeline
             })
             .RemoveAllLoggers() // the framework's logger would log full URLs; ours redacts them
+            .ConfigurePrimaryHttpMessageHandler(CambApi.AudioSeparationClient.CreateApiTransport)
             .AddResilienceHandler("camb-api", (pipeline, context) => CambResilience.Configure(pipeline, Current(context.ServiceProvider)))
             .Services.AddHttpClient(ApiHttpClientName)
             .AddHttpMessageHandler(sp => new RedactingLoggingHandler(sp.GetRequiredService<ILoggerFactory>().CreateLogger("CambApi.Http"), "api"))

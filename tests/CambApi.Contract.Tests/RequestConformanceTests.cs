@@ -76,6 +76,19 @@ public sealed class RequestConformanceTests : ApiStubFixture
     }
 
     [Test]
+    public async Task Redirects_are_not_followed_so_the_key_never_reaches_another_host()
+    {
+        using var other = WireMock.Server.WireMockServer.Start();
+        other.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody(OkBody));
+        Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", other.Url + "/x"));
+
+        var error = await Assert.ThrowsAsync<CambApiException>(() => Client.GetAudioSeparationRunInfoAsync(1));
+
+        Assert.That(error!.StatusCode, Is.EqualTo(302));
+        Assert.That(other.LogEntries, Is.Empty);
+    }
+
+    [Test]
     public async Task Key_is_applied_once_on_every_attempt_even_if_a_caller_set_one()
     {
         Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody(OkBody));

@@ -30,6 +30,20 @@ public sealed class DependencyInjectionTests : WorkflowFixture
     }
 
     [Test]
+    public async Task Factory_pipeline_does_not_follow_api_redirects()
+    {
+        Api.Given(Request.Create().WithPath("/apis/audio-separation-result/4").UsingGet())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(301).WithHeader("Location", Storage.Url + "/elsewhere"));
+        var services = new ServiceCollection().AddCambApi(Config(("CambApi:ApiKey", Key), ("CambApi:Endpoint", Api.Url + "/apis")), o => o.TimeProvider = Time);
+        await using var provider = services.BuildServiceProvider();
+
+        var error = await Assert.ThrowsAsync<CambApi.Client.CambApiException>(() => provider.GetRequiredService<AudioSeparationClient>().GetResultAsync(4));
+
+        Assert.That(error!.StatusCode, Is.EqualTo(301));
+        Assert.That(Storage.LogEntries, Is.Empty);
+    }
+
+    [Test]
     public async Task Invalid_options_fail_at_start_up_with_every_problem_named()
     {
         var services = new ServiceCollection().AddCambApi(Config(

@@ -353,6 +353,37 @@ public sealed class WorkflowTests : WorkflowFixture
         Assert.That(Api.LogEntries, Has.Count.EqualTo(3));
     }
 
+    [Test]
+    public async Task Api_redirect_to_another_host_is_not_followed_so_the_key_stays_home()
+    {
+        Api.Given(Request.Create().WithPath("/apis/audio-separation-result/12").UsingGet())
+            .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", Storage.Url + "/steal"));
+        Storage.Given(Request.Create().UsingAnyMethod()).RespondWith(Json(200, "{}"));
+        using var client = Client();
+
+        var error = await Assert.ThrowsAsync<CambApiException>(() => Drive(client.GetResultAsync(12)));
+
+        Assert.That(error!.StatusCode, Is.EqualTo(302));
+        Assert.That(Storage.LogEntries, Is.Empty, "the redirect target never received the request, let alone the key");
+    }
+
+    [Test]
+    public async Task Storage_redirects_are_followed_without_any_key()
+    {
+        using var mirror = WireMock.Server.WireMockServer.Start();
+        mirror.Given(Request.Create().WithPath("/real/f.wav").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody(ForegroundBytes));
+        mirror.Given(Request.Create().WithPath("/real/b.wav").UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody(BackgroundBytes));
+        Storage.Given(Request.Create().WithPath("/bucket/f.wav").UsingGet()).RespondWith(Response.Create().WithStatusCode(307).WithHeader("Location", mirror.Url + "/real/f.wav"));
+        Storage.Given(Request.Create().WithPath("/bucket/b.wav").UsingGet()).RespondWith(Response.Create().WithStatusCode(307).WithHeader("Location", mirror.Url + "/real/b.wav"));
+        GivenResult(21);
+        using var client = Client();
+
+        var files = await Drive(client.GetResultAsync(21).ContinueWith(t => client.DownloadAsync(t.Result, WorkDir, "r"), TaskScheduler.Default).Unwrap());
+
+        Assert.That(File.ReadAllBytes(files.BackgroundPath), Is.EqualTo(BackgroundBytes));
+        Assert.That(mirror.LogEntries.Any(HasKeyHeader) || Storage.LogEntries.Any(HasKeyHeader), Is.False);
+    }
+
     internal static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
 
     /// <summary>Reports synchronously, so assertions see every report (Progress&lt;T&gt; posts to the pool).</summary>

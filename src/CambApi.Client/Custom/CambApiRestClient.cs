@@ -18,7 +18,8 @@ public partial class CambApiRestClient
     public static CambApiRestClient Create(string apiKey, Uri? baseAddress = null, HttpMessageHandler? innerHandler = null)
     {
         var address = WithTrailingSlash(baseAddress ?? DefaultBaseAddress);
-        var keyHandler = new ApiKeyHandler(apiKey, address) { InnerHandler = innerHandler ?? new SocketsHttpHandler() };
+        // No automatic redirects: the transport would carry x-api-key to the redirect target.
+        var keyHandler = new ApiKeyHandler(apiKey, address) { InnerHandler = innerHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false } };
         return new CambApiRestClient(new HttpClient(keyHandler) { BaseAddress = address });
     }
 
