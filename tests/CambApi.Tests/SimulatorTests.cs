@@ -181,6 +181,26 @@ public sealed class SimulatorTests
     }
 
     [Test]
+    public async Task Result_urls_expire()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var sim = await CambSimulator.StartAsync(new SimulatorOptions { ProcessingTime = TimeSpan.Zero, UrlLifetime = TimeSpan.FromMinutes(5), TimeProvider = time });
+        var path = Path.Combine(_dir, "e.wav");
+        await File.WriteAllBytesAsync(path, Tone(2, 16, 100).ToBytes());
+        using var client = sim.CreateClient();
+        var operation = await client.StartSeparationAsync(path);
+        await operation.UpdateStatusAsync();
+        var result = await client.GetResultAsync(operation.RunId!.Value);
+
+        time.Advance(TimeSpan.FromMinutes(6));
+        var error = await Assert.ThrowsAsync<SeparationDownloadException>(() => client.DownloadAsync(result, Path.Combine(_dir, "out"), "e"));
+
+        Assert.That(error!.StatusCode, Is.EqualTo(403));
+        Assert.That(error.Message, Does.Not.Contain("signature="));
+        Assert.That(Directory.GetFiles(Path.Combine(_dir, "out")), Is.Empty);
+    }
+
+    [Test]
     public async Task Api_requires_the_key_and_answers_fastapi_422s()
     {
         using var http = new HttpClient { BaseAddress = _sim.BaseAddress };
