@@ -192,9 +192,10 @@ public sealed partial class AudioSeparationClient : IDisposable
         var background = Path.Combine(directory, $"{safeBase}.background{ExtensionOf(result.BackgroundUrl)}");
 
         long foregroundBytes = 0;
-        var foregroundProgress = bytesProgress is null ? null : new Progress<long>(b => { foregroundBytes = b; bytesProgress.Report(b); });
+        // Reported inline, in order: Progress<T> would post to the pool and could report the sum before the part.
+        var foregroundProgress = bytesProgress is null ? null : new InlineProgress<long>(b => { foregroundBytes = b; bytesProgress.Report(b); });
         await _downloader.DownloadAsync(result.ForegroundUrl, foreground, foregroundProgress, cancellationToken).ConfigureAwait(false);
-        var backgroundProgress = bytesProgress is null ? null : new Progress<long>(b => bytesProgress.Report(foregroundBytes + b));
+        var backgroundProgress = bytesProgress is null ? null : new InlineProgress<long>(b => bytesProgress.Report(foregroundBytes + b));
         await _downloader.DownloadAsync(result.BackgroundUrl, background, backgroundProgress, cancellationToken).ConfigureAwait(false);
         return new SeparatedFiles(foreground, background, result);
     }
@@ -259,6 +260,11 @@ public sealed partial class AudioSeparationClient : IDisposable
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Started separation task {TaskId} for {FileName}")]
     private static partial void LogStarted(ILogger logger, string taskId, string fileName);
+
+    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
 
     private sealed class Disposables(params IDisposable[] items) : IDisposable
     {
