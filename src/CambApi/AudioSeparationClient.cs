@@ -161,6 +161,7 @@ public sealed partial class AudioSeparationClient : IDisposable
             MediaInput.ValidateRunId(id, nameof(runIds));
         }
 
+        using var scope = CambApiRestClient.CustomizeRequests(r => r.Options.Set(CambResilience.Idempotent, true));
         var response = await Rest.GetAudioSeparationRunsResultsAsync(
             new RunIDsRequestPayload { Run_ids = ids.Select(i => (int)i).ToList() }, cancellationToken).ConfigureAwait(false);
         var results = new Dictionary<long, SeparationResult>();

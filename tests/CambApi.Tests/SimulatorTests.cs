@@ -66,7 +66,7 @@ public sealed class SimulatorTests
     }
 
     [Test]
-    public async Task Stereo_centre_goes_to_the_foreground_and_sides_to_the_background()
+    public void Stereo_centre_goes_to_the_foreground_and_sides_to_the_background()
     {
         // Left = centre + side, right = centre − side.
         var samples = Enumerable.Range(0, 4000).SelectMany(i => new[] { 1000 + (i % 50), 1000 - (i % 50) }).ToArray();

@@ -262,6 +262,21 @@ public sealed class WorkflowTests : WorkflowFixture
     }
 
     [Test]
+    public async Task Batch_results_post_is_retried_like_a_get_because_it_only_reads()
+    {
+        Api.Given(Request.Create().WithPath("/apis/audio-separation-results").UsingPost()).InScenario("batch").WillSetStateTo("ok")
+            .RespondWith(Json(502, "<html/>"));
+        Api.Given(Request.Create().WithPath("/apis/audio-separation-results").UsingPost()).InScenario("batch").WhenStateIs("ok")
+            .RespondWith(Json(200, """{"7":{"foreground_audio_url":"https://s.example/f.wav","background_audio_url":"https://s.example/b.wav"}}"""));
+        using var client = Client();
+
+        var results = await Drive(client.GetResultsAsync([7]));
+
+        Assert.That(results.Keys, Is.EqualTo(new long[] { 7 }));
+        Assert.That(Api.LogEntries, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public async Task Truncated_download_leaves_nothing_at_the_destination()
     {
         using var client = Client(storageTransport: new TruncatingStorage(declared: 1000, actual: 10));

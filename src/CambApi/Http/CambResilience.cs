@@ -16,6 +16,9 @@ internal static class CambResilience
     /// <summary>Set on a request whose body cannot be sent twice (a caller's forward-only stream).</summary>
     public static readonly HttpRequestOptionsKey<bool> NotReplayable = new("CambApi.NotReplayable");
 
+    /// <summary>Set on a POST that only reads (the batch results lookup), so it is retried like a GET.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Idempotent = new("CambApi.Idempotent");
+
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, AudioSeparationClientOptions options)
     {
         builder.TimeProvider = options.TimeProvider;
@@ -44,14 +47,14 @@ internal static class CambResilience
     }
 
     /// <summary>
-    /// GETs are always safe to repeat. The create POST is repeated only when it cannot have created a task
+    /// GETs, and POSTs marked <see cref="Idempotent"/>, are always safe to repeat. The create POST is repeated only when it cannot have created a task
     /// (the connection was never made) or the server asked for it (429/503 with Retry-After), and only when
     /// its body can be sent again from the start.
     /// </summary>
     internal static bool ShouldRetry(HttpRequestMessage? request, Outcome<HttpResponseMessage> outcome)
     {
         var idempotent = request is null || request.Method == HttpMethod.Get || request.Method == HttpMethod.Head ||
-                         IsJsonLookup(request);
+                         (request.Options.TryGetValue(Idempotent, out var marked) && marked);
         if (request is not null && request.Options.TryGetValue(NotReplayable, out var notReplayable) && notReplayable)
         {
             return false;
@@ -78,8 +81,4 @@ internal static class CambResilience
         return response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable &&
                response.Headers.RetryAfter is not null;
     }
-
-    /// <summary>POST /audio-separation-results only reads: repeating it is as safe as a GET.</summary>
-    private static bool IsJsonLookup(HttpRequestMessage request) =>
-        request.Method == HttpMethod.Post && request.RequestUri?.AbsolutePath.EndsWith("/audio-separation-results", StringComparison.Ordinal) == true;
 }
