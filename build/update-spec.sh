@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
-# Bring in a vendor docs page (like shared/seeds/*.txt): extract its OpenAPI fragment into openapi/vendor/,
-# then check that every `x-source: verbatim` part of openapi/camb-api.yaml still equals the vendor's text.
-# A difference means the vendor changed: update openapi/camb-api.yaml by hand (keeping the x-source marks),
-# rebuild, and let the contract suite and snapshots show what the change does to the client.
-#   usage: build/update-spec.sh <vendor-page.txt> <fragment-name>   e.g. get-audio-separation-result
-set -euo pipefail
+# Take the vendor's new text into openapi/ and report, from the client's side, what it breaks.
+#   usage: build/update-spec.sh [--adopt] [--no-build] [--no-tests] SOURCE...
+# SOURCE: a vendor docs page (like shared/seeds/*.txt), a bare OpenAPI fragment, or a whole OpenAPI document
+# (YAML, or JSON as FastAPI serves /openapi.json). The text is stored under openapi/vendor/ (listed in
+# sources.json), every changed vendor-owned part is carried into openapi/camb-api.yaml, the client is regenerated,
+# and the report (also prepended to openapi/CHANGES.md) classifies each change BREAKING / CHANGED / NON-BREAKING,
+# adds ApiCompat's view of the generated assembly, the hand-written code and tests that stop compiling, and the
+# tests that fail. --adopt also replaces our reconstructed parts with the vendor's text where it publishes them.
+# Exit: 0 applied, nothing breaking; 3 applied with breaking changes; 2 bad input (nothing changed on disk).
+set -uo pipefail
+args=()
+for arg in "$@"; do
+  # Sources are named relative to where the caller stands; the tool runs from the repository root.
+  case "$arg" in
+    -*) args+=("$arg") ;;
+    *) if [ -e "$arg" ]; then args+=("$(cd "$(dirname "$arg")" && pwd)/$(basename "$arg")"); else args+=("$arg"); fi ;;
+  esac
+done
 cd "$(dirname "$0")/.."
-page=${1:?vendor page}; name=${2:?fragment name}
-out="openapi/vendor/$name.yaml"
-# The fragment is the ````yaml ... ```` block that follows the "## OpenAPI" heading.
-awk '/^````yaml/{on=1; next} /^````/{on=0} on' "$page" > "$out"
-[ -s "$out" ] || { echo "no \`\`\`\`yaml block in $page" >&2; exit 1; }
-git --no-pager diff --stat -- "$out" || true
-dotnet run --project src/CambApi.OpenApiNormalizer -- --check-verbatim openapi/camb-api.yaml openapi/vendor/*.yaml
+. build/spec-tool.sh
+spec_tool update "${args[@]}"

@@ -1,0 +1,214 @@
+using System.Globalization;
+using System.Text;
+
+namespace CambApi.SpecTools;
+
+/// <summary>Exit codes of update-spec and spec-diff.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Applied (or compared); nothing breaks a caller.</summary>
+    public const int Ok = 0;
+
+    /// <summary>The tool itself failed.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Bad input: nothing changed on disk.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>Applied (or compared) with breaking changes: the report says what to fix.</summary>
+    public const int Breaking = 3;
+}
+
+/// <summary>The report, for the terminal and for openapi/CHANGES.md.</summary>
+internal sealed record SpecReport(
+    string Title,
+    IReadOnlyList<string> Carried,
+    IReadOnlyList<Change> Changes,
+    ClientReport? Client,
+    IReadOnlyList<PublishedPart> Published,
+    IReadOnlyList<string> Notes)
+{
+    public const string ApproveCommand = "bash build/approve-api.sh";
+
+    public int Count(Impact impact) => Changes.Count(c => c.Impact == impact);
+
+    public bool IsBreaking =>
+        Count(Impact.Breaking) > 0 || Client is { } c && (c.Assembly.Any(a => a.Impact == Impact.Breaking) || c.CompileErrors.Count > 0);
+
+    public int ExitCode => IsBreaking ? ExitCodes.Breaking : ExitCodes.Ok;
+
+    private bool SurfaceChanged =>
+        Client is { } c && (c.Assembly.Count > 0 || c.FailedTests?.Any(t => t.Name.Contains("public_api_is_approved", StringComparison.Ordinal)) == true);
+
+    public string Summary =>
+        $"{Count(Impact.Breaking)} breaking, {Count(Impact.Changed)} changed, {Count(Impact.NonBreaking)} non-breaking";
+
+    public string Verdict
+    {
+        get
+        {
+            var next = new List<string>();
+            if (Client is { CompileErrors.Count: > 0 })
+            {
+                next.Add("fix the code that no longer compiles");
+            }
+
+            if (Client is { Usages.Count: > 0 } && IsBreaking)
+            {
+                next.Add("update what still names the old fields");
+            }
+
+            if (SurfaceChanged)
+            {
+                next.Add($"review the generated client's public API, then approve it once with `{ApproveCommand}`");
+            }
+
+            var todo = next.Count == 0 ? "" : " Next: " + string.Join("; ", next) + ".";
+            return IsBreaking
+                ? $"{Summary}: BREAKING (exit 3).{todo}"
+                : Changes.Count == 0 && Client is not { Assembly.Count: > 0 }
+                    ? "no change for the client (exit 0)."
+                    : $"{Summary}: nothing breaks callers (exit 0).{todo}";
+        }
+    }
+
+    public string ToText()
+    {
+        var s = new StringBuilder();
+        s.AppendLine(Title);
+        foreach (var part in Carried)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"  {part}");
+        }
+
+        s.AppendLine();
+        s.AppendLine("What changes for the client (openapi/camb-api.yaml, old → new):");
+        Lines(s, Changes.Select(c => c.ToString()), "no changes");
+
+        if (Client is { } client)
+        {
+            s.AppendLine("The generated assembly (ApiCompat, CambApi.Client.dll before → after):");
+            Lines(s, client.Assembly.Select(c => c.ToString()), "no public API difference ApiCompat can see");
+            if (client.CompileErrors.Count > 0)
+            {
+                s.AppendLine("Hand-written code and tests that no longer compile:");
+                Lines(s, client.CompileErrors.Select(e => e.ToString()), "");
+            }
+
+            if (client.Usages.Count > 0)
+            {
+                s.AppendLine("Still naming what is gone (code, tests, simulator, fixtures):");
+                Lines(s, client.Usages.Select(u => u.ToString()), "");
+            }
+
+            s.AppendLine(client.FailedTests switch
+            {
+                null => "Tests after regeneration: not run (the solution does not compile).",
+                { Count: 0 } => "Tests after regeneration: all pass.",
+                var failed => $"Tests after regeneration: {failed.Count} fail:",
+            });
+            Lines(s, client.FailedTests?.Select(t => t.ToString()) ?? [], null);
+        }
+
+        if (Published.Count > 0)
+        {
+            s.AppendLine("Reconstructed parts the vendor now publishes (ours kept; `build/update-spec.sh --adopt SOURCE...` takes the vendor's text):");
+            foreach (var part in Published)
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"  {part.Id} ({part.VendorFile}): {(part.IfAdopted.Count == 0 ? "same as ours" : "adopting it would change:")}");
+                foreach (var change in part.IfAdopted)
+                {
+                    s.AppendLine(CultureInfo.InvariantCulture, $"      {change}");
+                }
+            }
+        }
+
+        foreach (var note in Notes.Concat(Client?.Notes ?? []))
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"Note: {note}");
+        }
+
+        s.AppendLine();
+        s.AppendLine(Verdict);
+        return s.ToString();
+    }
+
+    private static void Lines(StringBuilder s, IEnumerable<string> lines, string? empty)
+    {
+        var any = false;
+        foreach (var line in lines)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"  {line}");
+            any = true;
+        }
+
+        if (!any && !string.IsNullOrEmpty(empty))
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"  ({empty})");
+        }
+    }
+
+    /// <summary>One entry of openapi/CHANGES.md.</summary>
+    public string ToMarkdown(string date)
+    {
+        var s = new StringBuilder();
+        s.AppendLine(CultureInfo.InvariantCulture, $"## {date} · {Title} · {Summary}");
+        s.AppendLine();
+        foreach (var change in Changes)
+        {
+            s.AppendLine(CultureInfo.InvariantCulture, $"- **{Change.Label(change.Impact)}** {Code(change.Subject)}: {change.Detail}");
+        }
+
+        if (Changes.Count == 0)
+        {
+            s.AppendLine("- no change for the client");
+        }
+
+        if (Client is { } client)
+        {
+            if (client.Assembly.Count > 0)
+            {
+                s.AppendLine();
+                s.AppendLine("Generated assembly (ApiCompat):");
+                foreach (var change in client.Assembly)
+                {
+                    s.AppendLine(CultureInfo.InvariantCulture, $"- **{Change.Label(change.Impact)}** {Code(change.Subject)}: {change.Detail}");
+                }
+            }
+
+            if (client.CompileErrors.Count > 0)
+            {
+                s.AppendLine();
+                s.AppendLine("Hand-written code that no longer compiled:");
+                foreach (var error in client.CompileErrors)
+                {
+                    s.AppendLine(CultureInfo.InvariantCulture, $"- {Code($"{error.File}:{error.Line}")} {error.Code} {error.Message}");
+                }
+            }
+        }
+
+        foreach (var note in Notes)
+        {
+            s.AppendLine();
+            s.AppendLine(CultureInfo.InvariantCulture, $"Note: {note}");
+        }
+
+        s.AppendLine();
+        return s.ToString();
+
+        static string Code(string text) => $"`{text.Replace("`", "'", StringComparison.Ordinal)}`";
+    }
+
+    public const string ChangesHeader =
+        "# Changes to openapi/camb-api.yaml\n\n" +
+        "Newest first. `build/update-spec.sh` writes an entry each time it takes in vendor text, so the change is\n" +
+        "reviewed in the diff. Classes: BREAKING (code that compiled or worked stops), CHANGED (works, behaves\n" +
+        "differently), NON-BREAKING (documentation, or something new).\n\n";
+
+    /// <summary>openapi/CHANGES.md with this report's entry on top.</summary>
+    public static string Prepend(string? existing, string entry)
+    {
+        var body = existing is null ? "" : existing.StartsWith(ChangesHeader, StringComparison.Ordinal) ? existing[ChangesHeader.Length..] : existing;
+        return ChangesHeader + entry + body;
+    }
+}
