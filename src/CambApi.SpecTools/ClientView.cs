@@ -78,7 +78,7 @@ internal static partial class ClientView
         }
     }
 
-    private static string? BuildClient(string repo, string specPath, string? nswagPath, string artifacts, List<string> notes)
+    internal static string? BuildClient(string repo, string specPath, string? nswagPath, string artifacts, List<string> notes)
     {
         var args = new List<string>
         {
@@ -102,7 +102,7 @@ internal static partial class ClientView
         return dll;
     }
 
-    private static List<Change> Compare(string repo, string before, string after, List<string> notes)
+    internal static List<Change> Compare(string repo, string before, string after, List<string> notes)
     {
         var restore = Run(repo, "dotnet", ["tool", "restore"], null);
         if (restore.ExitCode != 0)
@@ -151,7 +151,7 @@ internal static partial class ClientView
         {
             var gone = key.StartsWith("type ", StringComparison.Ordinal) ? key[5..] : key.Split('.')[^1];
             changes.Add(added.Remove(key, out var now)
-                ? new Change(Impact.Breaking, $"C# {key}", $"{shape} → {now}") { Gone = now == shape ? null : gone }
+                ? new Change(Impact.Breaking, $"C# {key}", Changed(shape, now))
                 : new Change(Impact.Breaking, $"C# {key}", shape.Length == 0 ? "removed" : $"removed ({shape})") { Gone = gone });
         }
 
@@ -159,9 +159,25 @@ internal static partial class ClientView
         return changes.OrderBy(c => c.Impact).ThenBy(c => c.Subject, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Old → new, showing only the part of a method's shape that changed.</summary>
+    private static string Changed(string before, string after)
+    {
+        var (bp, br) = SplitMethod(before);
+        var (ap, ar) = SplitMethod(after);
+        return bp is null || ap is null ? $"{before} → {after}"
+            : br == ar ? $"{bp} → {ap}"
+            : bp == ap ? $"returns {br} → {ar}"
+            : $"{before} → {after}";
+
+        static (string? Parameters, string Returns) SplitMethod(string shape) =>
+            shape.StartsWith('(') && shape.LastIndexOf("): ", StringComparison.Ordinal) is var at and > 0
+                ? (shape[..(at + 1)], shape[(at + 3)..])
+                : (null, shape);
+    }
+
     /// <summary>
     /// "string? CambApi.Client.X.Prop.get" → ("X.Prop", "string?"); "Task&lt;R&gt; CambApi.Client.X.M(int, CancellationToken)" →
-    /// ("X.M", "(int, CancellationToken) → Task&lt;R&gt;"). A setter has no type of its own to show.
+    /// ("X.M", "(int, CancellationToken): Task&lt;R&gt;"). A setter has no type of its own to show.
     /// </summary>
     private static (string Key, string Shape) Member(string signature)
     {
@@ -180,7 +196,7 @@ internal static partial class ClientView
         var open = name.IndexOf('(', StringComparison.Ordinal);
         if (open >= 0)
         {
-            return (Simplify(name[..open]), $"{Simplify(name[open..])}{(returns.Length > 0 ? " → " + returns : "")}");
+            return (Simplify(name[..open]), $"{Simplify(name[open..])}{(returns.Length > 0 ? ": " + returns : "")}");
         }
 
         if (name.EndsWith(".get", StringComparison.Ordinal) || name.EndsWith(".set", StringComparison.Ordinal))

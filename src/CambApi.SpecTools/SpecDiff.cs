@@ -301,6 +301,11 @@ internal sealed class SpecDiff
 
         var types = schema.Get("type") is YamlSequenceNode list ? list.Children.Select(t => t.Text()!).ToList() : [schema.Text("type") ?? InferType(schema)];
         nullable |= types.Remove("null");
+        if (types.Count == 0)
+        {
+            return new Shape("null", false, null, null); // the null branch of FastAPI's Optional[X]
+        }
+
         var type = types.Count == 1 ? types[0] : string.Join(" | ", types);
         if (type == "array" && schema.Get("items") is { } items)
         {

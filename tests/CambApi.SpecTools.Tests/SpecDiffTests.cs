@@ -1,0 +1,141 @@
+namespace CambApi.SpecTools.Tests;
+
+/// <summary>
+/// The classification rules on hand edits of openapi/camb-api.yaml (what spec-diff reports for a pull request):
+/// each edit, applied to the real spec, must produce exactly the expected line.
+/// </summary>
+[TestFixture]
+public sealed class SpecDiffTests
+{
+    private static readonly string Spec = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "repo", "openapi", "camb-api.yaml"));
+
+    private static List<string> Diff(string from, string to)
+    {
+        Assert.That(Spec, Does.Contain(from), "the edit must apply to the spec");
+        var edited = Spec.Replace(from, to, StringComparison.Ordinal);
+        return SpecDiff.Compare(Yaml.Load(Spec, "old"), Yaml.Load(edited, "new")).Select(c => c.ToString()).ToList();
+    }
+
+    [Test]
+    public void The_same_spec_has_no_changes() =>
+        Assert.That(SpecDiff.Compare(Yaml.Load(Spec, "a"), Yaml.Load(Spec, "b")), Is.Empty);
+
+    [Test]
+    public void A_new_status_value_says_how_the_client_treats_it() =>
+        Assert.That(Diff("        - PAYMENT_REQUIRED\n", "        - PAYMENT_REQUIRED\n        - CANCELLED\n"), Is.EqualTo(new[]
+        {
+            "CHANGED       schema TaskStatus: new enum value CANCELLED; the client keeps a status it does not know and treats it as not finished (polls on until MaxWait); if it is final, add it to TaskStatus.IsTerminal",
+        }));
+
+    [Test]
+    public void A_removed_status_value_breaks() =>
+        Assert.That(Diff("        - PAYMENT_REQUIRED\n", ""), Is.EqualTo(new[] { "BREAKING      schema TaskStatus: enum value PAYMENT_REQUIRED removed" }));
+
+    [Test]
+    public void A_removed_operation_breaks_and_names_its_method()
+    {
+        var start = Spec.IndexOf("  /audio-separation-results:\n", StringComparison.Ordinal);
+        var end = Spec.IndexOf("components:\n", start, StringComparison.Ordinal);
+        Assert.That(Diff(Spec[start..end], ""), Is.EqualTo(new[]
+        {
+            "BREAKING      POST /audio-separation-results: operation removed (CambApiRestClient.GetAudioSeparationRunsResultsAsync)",
+        }));
+    }
+
+    [Test]
+    public void A_moved_operation_is_one_line_not_a_removal_and_an_addition() =>
+        Assert.That(Diff("  /audio-separation-results:\n", "  /audio-separation/results:\n"), Is.EqualTo(new[]
+        {
+            "BREAKING      POST /audio-separation-results: moved → POST /audio-separation/results",
+        }));
+
+    [Test]
+    public void A_renamed_schema_is_a_rename_not_a_removal_and_an_addition() =>
+        Assert.That(Diff("RunIDsRequestPayload", "RunIdsPayload"), Is.EqualTo(new[]
+        {
+            "BREAKING      schema RunIDsRequestPayload: renamed → RunIdsPayload (the generated class is renamed)",
+            "NON-BREAKING  schema RunIdsPayload: title \"RunIDsRequestPayload\" → \"RunIdsPayload\"",
+        }));
+
+    [Test]
+    public void A_new_optional_request_input_breaks_nobody() =>
+        Assert.That(Diff("        folder_id:\n", "        priority:\n          type: integer\n        folder_id:\n"), Is.EqualTo(new[]
+        {
+            "NON-BREAKING  schema Body_create_audio_separation_audio_separation_post: new optional request field: priority (integer)",
+        }));
+
+    [Test]
+    public void A_request_field_that_becomes_required_breaks() =>
+        Assert.That(Diff("      required:\n        - media_file\n", "      required:\n        - media_file\n        - project_name\n"), Is.EqualTo(new[]
+        {
+            "BREAKING      schema Body_create_audio_separation_audio_separation_post.project_name: optional → required (callers that leave it out now fail)",
+        }));
+
+    [Test]
+    public void A_response_field_that_may_now_be_null_breaks()
+    {
+        var changes = Diff("        task_id:\n          type: string\n", "        task_id:\n          anyOf:\n            - type: string\n            - type: 'null'\n");
+        Assert.That(changes, Is.EqualTo(new[] { "BREAKING      schema OrchestratorPipelineCallResult.task_id: may now be null (string → string | null)" }));
+    }
+
+    [Test]
+    public void A_changed_key_header_breaks() =>
+        Assert.That(Diff("      name: x-api-key\n", "      name: x-api-token\n"), Is.EqualTo(new[]
+        {
+            "BREAKING      securityScheme APIKeyHeader: name x-api-key → x-api-token",
+        }));
+
+    [Test]
+    public void A_removed_validation_response_breaks()
+    {
+        var validation = "        '422':\n          description: Validation Error\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/HTTPValidationError'\n      security:\n        - APIKeyHeader: []\n  /audio-separation/{task_id}:";
+        Assert.That(Diff(validation, "      security:\n        - APIKeyHeader: []\n  /audio-separation/{task_id}:"), Is.EqualTo(new[]
+        {
+            "BREAKING      POST /audio-separation: response 422 removed (the client reads it as a typed result or error today; afterwards a generic CambApiException)",
+        }));
+    }
+
+    [Test]
+    public void A_newly_documented_status_changes_behaviour() =>
+        Assert.That(Diff(
+            "        '422':\n          description: Validation Error\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/HTTPValidationError'\n      security:\n        - APIKeyHeader: []\n  /audio-separation-results:",
+            "        '422':\n          description: Validation Error\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/HTTPValidationError'\n        '404':\n          description: Not Found\n      security:\n        - APIKeyHeader: []\n  /audio-separation-results:"),
+            Is.EqualTo(new[] { "CHANGED       GET /audio-separation-result/{run_id}: response 404 documented (the client now maps it instead of a generic CambApiException)" }));
+
+    [Test]
+    public void A_new_base_address_changes_behaviour() =>
+        Assert.That(Diff("  - url: https://client.camb.ai/apis\n", "  - url: https://api.camb.ai/v2\n"), Is.EqualTo(new[]
+        {
+            "CHANGED       servers: https://client.camb.ai/apis → https://api.camb.ai/v2 (the client's default base address follows servers[0])",
+        }));
+
+    [Test]
+    public void Turning_vendor_text_into_our_own_is_visible() =>
+        Assert.That(Diff("    RunIDParam:\n      x-source: verbatim\n", "    RunIDParam:\n      x-source: reconstructed\n"), Is.EqualTo(new[]
+        {
+            "NON-BREAKING  schema RunIDParam: provenance verbatim → reconstructed",
+        }));
+
+    [Test]
+    public void An_operation_id_that_renames_the_method_breaks() =>
+        Assert.That(Diff("operationId: get_audio_separation_status_audio_separation__task_id__get", "operationId: poll_audio_separation_audio_separation__task_id__get"),
+            Is.EqualTo(new[]
+            {
+                "BREAKING      GET /audio-separation/{task_id}: operationId get_audio_separation_status_audio_separation__task_id__get → poll_audio_separation_audio_separation__task_id__get (CambApiRestClient.GetAudioSeparationStatusAsync → PollAudioSeparationAsync)",
+            }));
+
+    [Test]
+    public void A_changed_default_changes_behaviour() =>
+        Assert.That(Diff("          title: Project Name\n", "          title: Project Name\n          default: untitled\n"), Is.EqualTo(new[]
+        {
+            "CHANGED       schema Body_create_audio_separation_audio_separation_post.project_name: default (none) → untitled",
+        }));
+
+    [Test]
+    public void Excerpts_show_where_two_texts_differ()
+    {
+        var a = new YamlDotNet.RepresentationModel.YamlScalarNode("one two three four five six seven");
+        var b = new YamlDotNet.RepresentationModel.YamlScalarNode("one two three FOUR five six seven");
+        Assert.That(SpecDiff.Excerpt(a, b), Is.EqualTo("\"…two three four five six…\" → \"…two three FOUR five six…\""));
+    }
+}
