@@ -36,4 +36,13 @@ if (parsed.Errors.Count > 0)
     return ExitCodes.BadInput;
 }
 
-return parsed.Invoke();
+try
+{
+    return parsed.Invoke();
+}
+catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException)
+{
+    // One line, no stack trace: what failed and that openapi/ may need a look.
+    Console.Error.WriteLine($"spec tools: {e.Message.ReplaceLineEndings(" ")} (check openapi/ with git status)");
+    return ExitCodes.Failure;
+}

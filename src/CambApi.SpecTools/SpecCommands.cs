@@ -18,6 +18,11 @@ internal static class SpecCommands
             // Everything is read and checked before anything is written: bad input leaves openapi/ as it was.
             var documents = sourcePaths.Select(VendorSource.Read).ToList();
             var store = VendorStore.Load(VendorDirectory(repo));
+            if (store.Problems.Count > 0)
+            {
+                throw new SpecInputException($"openapi/vendor/ is inconsistent ({string.Join(" ", store.Problems)}); restore it (git checkout -- openapi/vendor) first.");
+            }
+
             var specText = File.ReadAllText(SpecPath(repo));
             plan = SpecUpdate.Plan(specText, store, documents, adopt, date);
             oldSpecCopy = specText;

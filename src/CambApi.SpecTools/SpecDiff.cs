@@ -222,6 +222,10 @@ internal sealed class SpecDiff
                 Add(Impact.Breaking, $"schema {name}", $"renamed → {renamed} (the generated class is renamed)", gone: name);
                 CompareSchema($"schema {renamed}", schema, n.Get(renamed)!, usage.GetValueOrDefault(renamed), component: renamed);
             }
+            else if (IsNamedPrimitive(schema))
+            {
+                Add(Impact.NonBreaking, $"schema {name}", "removed (a named primitive: inlined where used, no generated type)");
+            }
             else
             {
                 Add(Impact.Breaking, $"schema {name}", "removed (its generated class disappears)", gone: name);

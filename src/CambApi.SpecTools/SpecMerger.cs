@@ -20,7 +20,7 @@ internal abstract record SpecEdit(PartId Id)
 /// Hand-written because YamlDotNet's object model drops comments and folded-scalar layout on save, and no served
 /// library edits YAML in place.
 /// </summary>
-internal static class SpecMerger
+internal static partial class SpecMerger
 {
     public static string Apply(string specText, IEnumerable<SpecEdit> edits) =>
         edits.Aggregate(specText.Replace("\r\n", "\n", StringComparison.Ordinal), ApplyOne);
@@ -216,7 +216,10 @@ internal static class SpecMerger
         : by >= 0 ? new string(' ', by) + line
         : line[Math.Min(-by, Indent(line))..];
 
-    /// <summary>A key or value as YAML: plain when that reads back the same, single-quoted otherwise.</summary>
+    /// <summary>A key or value on one line: plain when that reads back as the same string, single-quoted otherwise.</summary>
     private static string Scalar(string value) =>
-        Yaml.ToBlockYaml(new YamlScalarNode(value) { Style = YamlDotNet.Core.ScalarStyle.SingleQuoted }, 0).TrimEnd('\n');
+        PlainSafe().IsMatch(value) && !Yaml.ReadsAsNonString(value) ? value : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_/][A-Za-z0-9_./{}-]*$")]
+    private static partial System.Text.RegularExpressions.Regex PlainSafe();
 }

@@ -113,9 +113,15 @@ internal sealed record SpecReport(
         if (Published.Count > 0)
         {
             s.AppendLine("Reconstructed parts the vendor now publishes (ours kept; `build/update-spec.sh --adopt SOURCE...` takes the vendor's text):");
-            foreach (var part in Published)
+            var same = Published.Where(p => p.IfAdopted.Count == 0).ToList();
+            if (same.Count > 0)
             {
-                s.AppendLine(CultureInfo.InvariantCulture, $"  {part.Id} ({part.VendorFile}): {(part.IfAdopted.Count == 0 ? "same as ours" : "adopting it would change:")}");
+                s.AppendLine(CultureInfo.InvariantCulture, $"  same as ours: {string.Join(", ", same.Select(p => p.Id))}");
+            }
+
+            foreach (var part in Published.Where(p => p.IfAdopted.Count > 0))
+            {
+                s.AppendLine(CultureInfo.InvariantCulture, $"  {part.Id} ({part.VendorFile}) differs; adopting it would change:");
                 foreach (var change in part.IfAdopted)
                 {
                     s.AppendLine(CultureInfo.InvariantCulture, $"      {change}");

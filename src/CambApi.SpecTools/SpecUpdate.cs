@@ -98,7 +98,10 @@ internal static class SpecUpdate
         var publishedParts = published.Select(id =>
         {
             var trial = SpecMerger.Apply(newSpec, [new SpecEdit.Carry(vendor[id])]);
-            return new PublishedPart(id, vendor[id].File, SpecDiff.Compare(newRoot, Yaml.Load(trial, "trial")));
+            var changes = SpecDiff.Compare(newRoot, Yaml.Load(trial, "trial"))
+                .Where(c => !c.Detail.StartsWith("provenance ", StringComparison.Ordinal)) // adopting is that change
+                .ToList();
+            return new PublishedPart(id, vendor[id].File, changes);
         }).ToList();
 
         return new UpdatePlan(specText, newSpec, store, newStore, sources, edits, SpecDiff.Compare(spec, newRoot), publishedParts, notes);

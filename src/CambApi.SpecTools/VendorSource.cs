@@ -65,8 +65,10 @@ internal static partial class VendorSource
             kind = "OpenAPI document";
         }
 
+        // One operation (a docs page): named after it. Several: the vendor's whole document, of which there is one, so
+        // a newer one replaces it whatever the downloaded file was called.
         var name = operationHint ?? (operations.Count == 1 ? $"{operations[0].Method} {operations[0].Path}" : null);
-        var stem = name is null ? Slug(Path.GetFileNameWithoutExtension(origin)) : OperationSlug(name);
+        var stem = name is not null ? OperationSlug(name) : operations.Count > 1 ? "openapi" : Slug(Path.GetFileNameWithoutExtension(origin));
         if (stem.Length == 0)
         {
             stem = "vendor";

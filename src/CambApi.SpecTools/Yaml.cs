@@ -85,7 +85,9 @@ internal static partial class Yaml
     {
         var copy = Blockify(node);
         using var writer = new StringWriter { NewLine = "\n" };
-        new YamlStream(new YamlDocument(copy)).Save(writer, assignAnchors: false);
+        // The layout of the vendor's own YAML pages: sequences indented under their key, long text folded.
+        var emitter = new Emitter(writer, new EmitterSettings().WithIndentedSequences().WithBestWidth(80));
+        new YamlStream(new YamlDocument(copy)).Save(emitter, assignAnchors: false);
         var lines = writer.ToString().Split('\n').Where(l => l != "..." && l.Length > 0);
         var pad = new string(' ', indent);
         return string.Concat(lines.Select(l => pad + l + "\n"));
@@ -100,10 +102,17 @@ internal static partial class Yaml
         {
             Style = s.Style is ScalarStyle.DoubleQuoted or ScalarStyle.SingleQuoted && (v is null || AmbiguousPlain().IsMatch(v))
                 ? ScalarStyle.SingleQuoted
-                : ScalarStyle.Any,
+                : v is { Length: > 80 } && Foldable(v) ? ScalarStyle.Folded : ScalarStyle.Any,
         },
         _ => node,
     };
+
+    /// <summary>True when YAML would read the plain text as a number, boolean or null rather than a string.</summary>
+    public static bool ReadsAsNonString(string text) => AmbiguousPlain().IsMatch(text);
+
+    /// <summary>Text that reads back the same from a folded block: one line, single spaces, nothing at either end.</summary>
+    private static bool Foldable(string text) =>
+        !text.Contains('\n', StringComparison.Ordinal) && !text.Contains("  ", StringComparison.Ordinal) && text.Trim() == text;
 
     /// <summary>Plain scalars YAML 1.1/1.2 would read as something other than a string.</summary>
     [GeneratedRegex(@"^(|~|null|Null|NULL|true|True|TRUE|false|False|FALSE|yes|Yes|no|No|on|On|off|Off|[-+]?(\d[\d_]*)?(\.\d*)?([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$")]

@@ -65,6 +65,7 @@ public sealed class UpdateSpecTests
 
     [TestCase("not-a-spec.txt", "no OpenAPI here")]
     [TestCase("broken-yaml.txt", "is not valid YAML/JSON (line")]
+    [TestCase("not-json.json", "is not valid YAML/JSON (line")]
     [TestCase("no-such-page.txt", "no such file")]
     public void Bad_input_exits_2_and_changes_nothing(string fixture, string message)
     {
@@ -126,6 +127,109 @@ public sealed class UpdateSpecTests
         Assert.That(changes, Does.StartWith("# Changes to openapi/camb-api.yaml"));
         Assert.That(changes.IndexOf("description-only.txt", StringComparison.Ordinal), Is.LessThan(changes.IndexOf("renamed-field.txt", StringComparison.Ordinal)));
     }
+
+    [Test]
+    public void A_whole_fastapi_openapi_json_with_the_four_operations_takes_over_from_the_page()
+    {
+        using var repo = new TempRepo();
+
+        var result = repo.Update("openapi.json");
+
+        Assert.That(result.Exit, Is.EqualTo(0), result.Output + result.Error);
+        var lines = Lines(result.Output);
+        Assert.That(lines, Does.Contain("update-spec: openapi.json ← openapi.json (OpenAPI document)"));
+        Assert.That(lines, Does.Contain("(no changes)"), "the vendor's parts are the ones we hold");
+        Assert.That(lines, Does.Contain("Note: openapi/vendor/get-audio-separation-result.yaml: retired; the newer vendor text holds everything it held."));
+        Assert.That(lines, Does.Contain(
+            "same as ours: components/schemas/Body_create_audio_separation_audio_separation_post, components/schemas/OrchestratorPipelineCallResult, " +
+            "components/schemas/OrchestratorPipelineResult, components/schemas/RunIDsRequestPayload, components/schemas/TaskStatus, " +
+            "paths//audio-separation, paths//audio-separation-results, paths//audio-separation/{task_id}"));
+        Assert.That(lines, Does.Contain("no change for the client (exit 0)."));
+        Assert.That(VendorStore.Load(SpecCommands.VendorDirectory(repo.Root)).Entries.Select(e => e.File), Is.EqualTo(new[] { "openapi.json" }));
+        Assert.That(repo.VerbatimProblems(), Is.Empty);
+    }
+
+    [Test]
+    public void An_operation_the_vendor_drops_is_removed_from_the_spec()
+    {
+        using var repo = new TempRepo();
+        repo.Update("openapi.json");
+
+        var result = repo.Update("openapi-without-result.json");
+
+        Assert.That(result.Exit, Is.EqualTo(3));
+        Assert.That(ChangeLines(result.Output), Is.EqualTo(new[]
+        {
+            "BREAKING      GET /audio-separation-result/{run_id}: operation removed (CambApiRestClient.GetAudioSeparationRunInfoAsync)",
+            "NON-BREAKING  schema RunIDParam: removed (a named primitive: inlined where used, no generated type)",
+        }));
+        Assert.That(repo.Spec, Does.Not.Contain("/audio-separation-result/{run_id}:").And.Not.Contain("RunIDParam:"));
+        Assert.That(repo.VerbatimProblems(), Is.Empty);
+    }
+
+    [Test]
+    public void A_reconstructed_part_the_vendor_publishes_differently_is_listed_not_changed()
+    {
+        using var repo = new TempRepo();
+        var before = repo.Spec;
+
+        var result = repo.Update("openapi-new-status.json");
+
+        Assert.That(result.Exit, Is.EqualTo(0));
+        var lines = Lines(result.Output);
+        Assert.That(lines, Does.Contain("components/schemas/TaskStatus (openapi.json) differs; adopting it would change:"));
+        Assert.That(lines, Does.Contain(NewStatusLine));
+        Assert.That(repo.Spec, Is.EqualTo(before), "our reconstructed parts are left alone");
+    }
+
+    [Test]
+    public void Adopt_takes_the_vendor_text_for_the_reconstructed_parts_it_publishes()
+    {
+        using var repo = new TempRepo();
+
+        var result = repo.Update(adopt: true, "openapi-new-status.json");
+
+        Assert.That(result.Exit, Is.EqualTo(0));
+        Assert.That(ChangeLines(result.Output), Does.Contain(NewStatusLine));
+        Assert.That(repo.Spec, Does.Contain("    TaskStatus:\n      x-source: verbatim\n").And.Contain("        - CANCELLED\n"));
+        Assert.That(repo.VerbatimProblems(), Is.Empty);
+    }
+
+    [Test]
+    public void A_vendor_schema_renamed_under_a_part_of_ours_is_kept_for_it_and_said_so()
+    {
+        using var repo = new TempRepo();
+
+        var result = repo.Update("renamed-schema.txt");
+
+        Assert.That(result.Exit, Is.EqualTo(3));
+        Assert.That(ChangeLines(result.Output), Is.EqualTo(new[]
+        {
+            "BREAKING      GET /audio-separation-result/{run_id} response 200 (application/json): type AudioSeparationRunInfoResponse → GetAudioSeparationResultOut",
+            "NON-BREAKING  schema AudioSeparationRunInfoResponse: provenance verbatim → reconstructed",
+            "NON-BREAKING  schema GetAudioSeparationResultOut: added",
+        }));
+        Assert.That(Lines(result.Output), Does.Contain(
+            "Note: components/schemas/AudioSeparationRunInfoResponse: the vendor no longer publishes it, but paths//audio-separation-results still use it; kept and marked reconstructed. Point them at the vendor's replacement, or keep it as ours."));
+        Assert.That(repo.VerbatimProblems(), Is.Empty);
+    }
+
+    [Test]
+    public void An_inconsistent_vendor_folder_is_bad_input()
+    {
+        using var repo = new TempRepo();
+        File.WriteAllText(Path.Combine(SpecCommands.VendorDirectory(repo.Root), "stray.yaml"), "openapi: 3.1.0\n");
+        var before = repo.Fingerprint();
+
+        var result = repo.Update("renamed-field.txt");
+
+        Assert.That(result.Exit, Is.EqualTo(2));
+        Assert.That(result.Error, Does.Contain("openapi/vendor/ is inconsistent (openapi/vendor/stray.yaml: not listed in sources.json.)"));
+        Assert.That(repo.Fingerprint(), Is.EqualTo(before));
+    }
+
+    private const string NewStatusLine =
+        "CHANGED       schema TaskStatus: new enum value CANCELLED; the client keeps a status it does not know and treats it as not finished (polls on until MaxWait); if it is final, add it to TaskStatus.IsTerminal";
 
     internal static List<string> Lines(string output) => output.Split('\n').Select(l => l.Trim()).ToList();
 
