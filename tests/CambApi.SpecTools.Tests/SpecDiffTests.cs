@@ -139,3 +139,45 @@ public sealed class SpecDiffTests
         Assert.That(SpecDiff.Excerpt(a, b), Is.EqualTo("\"…two three four five six…\" → \"…two three FOUR five six…\""));
     }
 }
+
+/// <summary>spec-diff: the report for a hand edit of openapi/camb-api.yaml against a revision.</summary>
+[TestFixture]
+public sealed class SpecDiffCommandTests
+{
+    [Test]
+    public void A_breaking_hand_edit_exits_3_and_a_benign_one_0()
+    {
+        using var repo = new TempRepo();
+        var old = Path.Combine(repo.Root, "old.yaml");
+        File.Copy(SpecCommands.SpecPath(repo.Root), old);
+
+        var benign = Run(repo, old, "      summary: Create Audio Separation\n", "      summary: Create an audio separation task\n");
+        Assert.That(benign.Exit, Is.EqualTo(0));
+        Assert.That(UpdateSpecTests.ChangeLines(benign.Output), Is.EqualTo(new[]
+        {
+            "NON-BREAKING  POST /audio-separation: summary \"Create Audio Separation\" → \"Create an audio separation task\"",
+        }));
+
+        var constraint = Run(repo, old, "          title: Run Ids\n", "          title: Run Ids\n      maxProperties: 1\n");
+        Assert.That(constraint.Exit, Is.EqualTo(0), "a constraint is CHANGED, not breaking");
+
+        var nowRequired = Run(repo, old, "        - status\n", "        - status\n        - run_id\n");
+        Assert.That(nowRequired.Exit, Is.EqualTo(0));
+        Assert.That(UpdateSpecTests.ChangeLines(nowRequired.Output), Does.Contain(
+            "CHANGED       schema OrchestratorPipelineResult.run_id: optional → required (a response without it is now rejected)"));
+
+        var renamed = Run(repo, old, "        run_ids:\n", "        ids:\n");
+        Assert.That(renamed.Exit, Is.EqualTo(3));
+        Assert.That(UpdateSpecTests.ChangeLines(renamed.Output), Does.Contain("BREAKING      schema RunIDsRequestPayload: request field removed: run_ids (array of integer)"));
+    }
+
+    private static (int Exit, string Output) Run(TempRepo repo, string old, string from, string to)
+    {
+        var original = File.ReadAllText(old);
+        Assert.That(original, Does.Contain(from));
+        File.WriteAllText(SpecCommands.SpecPath(repo.Root), original.Replace(from, to, StringComparison.Ordinal));
+        using var output = new StringWriter { NewLine = "\n" };
+        var exit = SpecCommands.Diff(repo.Root, old, null, "HEAD", build: false, runTests: false, output, TextWriter.Null);
+        return (exit, output.ToString());
+    }
+}
