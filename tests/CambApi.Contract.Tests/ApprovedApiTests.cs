@@ -9,18 +9,18 @@ public sealed class ApprovedApiTests
     {
         string[] approved =
         [
-            "namespace CambApi.Client", "{",
-            "    public class AudioSeparationRunInfoResponse", "    {",
-            "        public string? Foreground_audio_url { get; set; }",
-            "        public string? Background_audio_url { get; set; }",
+            "namespace Example", "{",
+            "    public class Widget", "    {",
+            "        public string? Colour { get; set; }",
+            "        public string? Size { get; set; }",
             "    }", "}",
         ];
-        var current = approved.Select(l => l.Replace("Foreground_audio_url", "Foreground_url", StringComparison.Ordinal)).ToArray();
+        var current = approved.Select(l => l.Replace("Colour", "Color", StringComparison.Ordinal)).ToArray();
 
         Assert.That(ApprovedApi.Describe(approved, current), Is.EqualTo(new[]
         {
-            "- AudioSeparationRunInfoResponse: public string? Foreground_audio_url { get; set; }",
-            "+ AudioSeparationRunInfoResponse: public string? Foreground_url { get; set; }",
+            "- Widget: public string? Colour { get; set; }",
+            "+ Widget: public string? Color { get; set; }",
         }));
     }
 

@@ -99,6 +99,7 @@ public sealed class ClientViewTests
             Write(repo, "tests/T/Fixture.json", "{\"foreground_audio_url\": \"x\"}\n");
             Write(repo, "src/CambApi/obj/Debug/Generated.cs", "foreground_audio_url\n");
             Write(repo, "tests/T/__snapshots__/S.snap", "foreground_audio_url\n");
+            Write(repo, "tests/CambApi.SpecTools.Tests/fixtures/page.txt", "foreground_audio_url\n");
 
             var uses = ClientView.FindUsages(repo, ["foreground_audio_url"]).Select(u => $"{u.File}:{u.Line}");
 

@@ -7,7 +7,7 @@ namespace CambApi.SpecTools.Tests;
 [TestFixture]
 public sealed class SpecDiffTests
 {
-    private static readonly string Spec = File.ReadAllText(Path.Combine(TestContext.CurrentContext.TestDirectory, "repo", "openapi", "camb-api.yaml"));
+    private static readonly string Spec = File.ReadAllText(Path.Combine(TempRepo.Baseline, "openapi", "camb-api.yaml"));
 
     private static List<string> Diff(string from, string to)
     {

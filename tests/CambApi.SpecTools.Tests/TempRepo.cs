@@ -2,17 +2,20 @@ using System.Security.Cryptography;
 
 namespace CambApi.SpecTools.Tests;
 
-/// <summary>A throwaway copy of the repository's openapi/ (the spec and the vendor texts) to run the tools on.</summary>
+/// <summary>
+/// A throwaway repository holding fixtures/baseline/openapi (the spec and vendor texts the fixtures were written
+/// against, frozen: the live openapi/ changes with every real vendor update) to run the tools on.
+/// </summary>
 internal sealed class TempRepo : IDisposable
 {
-    private static readonly string Original = Path.Combine(TestContext.CurrentContext.TestDirectory, "repo");
+    public static readonly string Baseline = Path.Combine(TestContext.CurrentContext.TestDirectory, "fixtures", "baseline");
 
     public TempRepo()
     {
         Root = Directory.CreateTempSubdirectory("camb-spec-test-").FullName;
-        foreach (var file in Directory.GetFiles(Original, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.GetFiles(Baseline, "*", SearchOption.AllDirectories))
         {
-            var target = Path.Combine(Root, Path.GetRelativePath(Original, file));
+            var target = Path.Combine(Root, Path.GetRelativePath(Baseline, file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
