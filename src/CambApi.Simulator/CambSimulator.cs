@@ -151,7 +151,8 @@ public sealed partial class CambSimulator : IAsyncDisposable
         apis.MapPost("/audio-separation", CreateAsync).DisableAntiforgery();
         apis.MapGet("/audio-separation/{task_id}", (string task_id) => StatusAsync(task_id));
         apis.MapGet("/audio-separation-result/{run_id}", (string run_id) =>
-            int.TryParse(run_id, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            // FastAPI takes any integer (Python ints are unbounded; 64-bit here): an unknown one is a 404, not a 422.
+            long.TryParse(run_id, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id)
                 ? _runs.ContainsKey(id) ? Results.Json(ResultUrls(id)) : Results.Json(new { detail = "Run not found" }, statusCode: 404)
                 : Validation(("path", "run_id"), "int_parsing", "Input should be a valid integer, unable to parse string as an integer", run_id));
         apis.MapPost("/audio-separation-results", BatchAsync);
@@ -170,7 +171,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
             return Validation(("body", "media_file"), "missing", "Field required", null);
         }
 
-        if (form.TryGetValue("folder_id", out var folder) && !int.TryParse(folder, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        if (form.TryGetValue("folder_id", out var folder) && !long.TryParse(folder, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
         {
             return Validation(("body", "folder_id"), "int_parsing", "Input should be a valid integer, unable to parse string as an integer", folder.ToString());
         }

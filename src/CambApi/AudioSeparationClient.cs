@@ -110,7 +110,7 @@ public sealed partial class AudioSeparationClient : IDisposable
     {
         var upload = options?.UploadProgress is { } progress ? new ProgressStream(content, progress) : content;
         var replayable = content.CanSeek;
-        var traceparent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
+        var traceparent = CurrentTraceparent();
 
         using var scope = replayable ? null : CambApiRestClient.CustomizeRequests(r => r.Options.Set(CambResilience.NotReplayable, true));
         var created = await Rest.CreateAudioSeparationAsync(
@@ -142,7 +142,7 @@ public sealed partial class AudioSeparationClient : IDisposable
     public async Task<SeparationResult> GetResultAsync(long runId, CancellationToken cancellationToken = default)
     {
         MediaInput.ValidateRunId(runId);
-        var response = await Rest.GetAudioSeparationRunInfoAsync((int)runId, cancellationToken).ConfigureAwait(false);
+        var response = await Rest.GetAudioSeparationRunInfoAsync(runId, cancellationToken).ConfigureAwait(false);
         return ToResult(runId, response);
     }
 
@@ -163,7 +163,7 @@ public sealed partial class AudioSeparationClient : IDisposable
 
         using var scope = CambApiRestClient.CustomizeRequests(r => r.Options.Set(CambResilience.Idempotent, true));
         var response = await Rest.GetAudioSeparationRunsResultsAsync(
-            new RunIDsRequestPayload { Run_ids = ids.Select(i => (int)i).ToList() }, cancellationToken).ConfigureAwait(false);
+            new RunIDsRequestPayload { Run_ids = ids }, traceparent: CurrentTraceparent(), cancellationToken: cancellationToken).ConfigureAwait(false);
         var results = new Dictionary<long, SeparationResult>();
         foreach (var (key, value) in response)
         {
@@ -217,6 +217,9 @@ public sealed partial class AudioSeparationClient : IDisposable
     public void Dispose() => _owned?.Dispose();
 
     private static readonly IReadOnlyDictionary<string, IEnumerable<string>> EmptyHeaders = new Dictionary<string, IEnumerable<string>>();
+
+    /// <summary>The W3C trace context of the caller's activity, so the vendor's traces join the caller's.</summary>
+    private static string? CurrentTraceparent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
 
     private static SeparationResult ToResult(long runId, AudioSeparationRunInfoResponse response) =>
         new(runId, RequireUrl(runId, "foreground_audio_url", response.Foreground_audio_url), RequireUrl(runId, "background_audio_url", response.Background_audio_url));

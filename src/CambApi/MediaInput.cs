@@ -53,16 +53,12 @@ public static class MediaInput
                 paramName);
     }
 
+    /// <summary>A run id is a positive integer; the API puts no upper bound on it (64-bit here).</summary>
     public static void ValidateRunId(long runId, string paramName = "runId")
     {
         if (runId <= 0)
         {
             throw new ArgumentOutOfRangeException(paramName, runId, "A run id is a positive integer.");
-        }
-
-        if (runId > int.MaxValue)
-        {
-            throw new ArgumentOutOfRangeException(paramName, runId, "A run id must fit the API's integer (at most 2147483647).");
         }
     }
 

@@ -21,7 +21,7 @@ public sealed record SeparationStartOptions
 
     public string? ProjectDescription { get; init; }
 
-    public int? FolderId { get; init; }
+    public long? FolderId { get; init; }
 
     /// <summary>Bytes of the file sent so far (restarts from 0 if the upload is retried).</summary>
     public IProgress<long>? UploadProgress { get; init; }

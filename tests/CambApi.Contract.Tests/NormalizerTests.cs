@@ -35,7 +35,7 @@ public sealed class NormalizerTests
     public void Optional_primitive_becomes_a_nullable_type_array()
     {
         var p = NormalizeProperty("{anyOf: [{type: integer}, {type: 'null'}], title: Run Id}");
-        Assert.That(Flow(p), Is.EqualTo("{title: Run Id, type: [integer, null]}"));
+        Assert.That(Flow(p), Is.EqualTo("{title: Run Id, type: [integer, null], format: int64}"));
     }
 
     [Test]
@@ -91,6 +91,30 @@ public sealed class NormalizerTests
 
         Assert.That(Flow(Path(root, "components", "schemas", "TaskStatus")),
             Is.EqualTo("{type: object, title: TaskStatus, x-camb-extensible-enum: [SUCCESS, PENDING]}"));
+    }
+
+    [TestCase("{type: integer}", "{type: integer, format: int64}")]
+    [TestCase("{type: integer, title: Run ID}", "{type: integer, title: Run ID, format: int64}")]
+    [TestCase("{type: integer, format: int32}", "{type: integer, format: int32}")]
+    [TestCase("{type: array, items: {type: integer}}", "{type: array, items: {type: integer, format: int64}}")]
+    [TestCase("{anyOf: [{type: integer}, {type: 'null'}]}", "{type: [integer, null], format: int64}")]
+    [TestCase("{type: number}", "{type: number}")]
+    public void Integers_without_a_format_are_64_bit(string property, string expected) =>
+        Assert.That(Flow(NormalizeProperty(property)), Is.EqualTo(expected));
+
+    [Test]
+    public void A_named_integer_schema_and_a_parameter_are_64_bit_too()
+    {
+        var spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n" +
+                   "paths:\n  /r/{run_id}:\n    get:\n      parameters:\n        - {name: run_id, in: path, required: true, schema: {type: integer}}\n" +
+                   "components:\n  schemas:\n    RunIDParam: {type: integer, title: Run ID}\n";
+        var stream = new YamlStream();
+        stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
+        var root = stream.Documents[0].RootNode;
+
+        Assert.That(Flow(Path(root, "components", "schemas", "RunIDParam")), Is.EqualTo("{type: integer, title: Run ID, format: int64}"));
+        var parameter = ((YamlSequenceNode)Path(root, "paths", "/r/{run_id}", "get", "parameters")).Children[0];
+        Assert.That(Flow(Path(parameter, "schema")), Is.EqualTo("{type: integer, format: int64}"));
     }
 
     [TestCase("/audio-separation-result/{run_id}", "get", "get_audio_separation_run_info_audio_separation_result__run_id__get", "GetAudioSeparationRunInfo")]

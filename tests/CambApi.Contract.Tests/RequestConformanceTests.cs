@@ -10,10 +10,12 @@ public sealed class RequestConformanceTests : ApiStubFixture
 {
     private const string OkBody = """{"foreground_audio_url":"https://storage.example/f.wav","background_audio_url":"https://storage.example/b.wav"}""";
 
-    [TestCase(1)]
-    [TestCase(42)]
-    [TestCase(int.MaxValue)]
-    public async Task Get_result_sends_GET_to_the_run_id_path_with_the_key(int runId)
+    [TestCase(1L)]
+    [TestCase(42L)]
+    [TestCase(3_000_000_000L)]
+    [TestCase(9_007_199_254_740_993L)] // past a JS number's exact range: must not pass through a double
+    [TestCase(long.MaxValue)]
+    public async Task Get_result_sends_GET_to_the_run_id_path_with_the_key(long runId)
     {
         Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody(OkBody));
 
@@ -122,9 +124,9 @@ public sealed class RequestConformanceTests : ApiStubFixture
     {
         Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"PENDING"}"""));
 
-        await Client.GetAudioSeparationStatusAsync("t", run_id: 9);
+        await Client.GetAudioSeparationStatusAsync("t", run_id: 3_000_000_000);
 
-        Assert.That(Server.LogEntries.Single().RequestMessage!.RawQuery!.TrimStart('?'), Is.EqualTo("run_id=9"));
+        Assert.That(Server.LogEntries.Single().RequestMessage!.RawQuery!.TrimStart('?'), Is.EqualTo("run_id=3000000000"));
     }
 
     [Test]
@@ -132,14 +134,29 @@ public sealed class RequestConformanceTests : ApiStubFixture
     {
         Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
 
-        await Client.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { Run_ids = [1001, 1002] });
+        await Client.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { Run_ids = [1001, 3_000_000_000, 9_007_199_254_740_993] });
 
         var request = Server.LogEntries.Single().RequestMessage!;
         Assert.That(request.Method, Is.EqualTo("POST"));
         Assert.That(request.AbsolutePath, Is.EqualTo("/apis/audio-separation-results"));
+        Assert.That(request.RawQuery, Is.Null.Or.Empty);
         Assert.That(request.Headers!["Content-Type"].Single(), Does.StartWith("application/json"));
-        Assert.That(request.Body, Is.EqualTo("""{"run_ids":[1001,1002]}"""));
+        Assert.That(request.Body, Is.EqualTo("""{"run_ids":[1001,3000000000,9007199254740993]}"""));
         Assert.That(request.Headers[ApiKey.HeaderName], Is.EqualTo(new[] { Key }));
+        Assert.That(request.Headers.ContainsKey("traceparent"), Is.False);
+    }
+
+    [Test]
+    public async Task Batch_results_sends_the_optional_run_id_query_and_traceparent_header()
+    {
+        Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
+
+        await Client.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { Run_ids = [7] }, run_id: 3_000_000_000,
+            traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+
+        var request = Server.LogEntries.Single().RequestMessage!;
+        Assert.That(request.RawQuery!.TrimStart('?'), Is.EqualTo("run_id=3000000000"));
+        Assert.That(request.Headers!["traceparent"].Single(), Is.EqualTo("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
     }
 
     [Test]

@@ -161,6 +161,21 @@ public sealed class CliTests
     }
 
     [Test]
+    public async Task Run_ids_past_32_bits_reach_the_service_whole()
+    {
+        await using var sim = await CambSimulator.StartAsync(new SimulatorOptions { ProcessingTime = TimeSpan.Zero });
+        var common = new[] { "--base-url", sim.BaseAddress.ToString(), "--api-key", sim.ApiKey };
+
+        var one = await Camb(["result", "3000000000", .. common]);
+        var many = await Camb(["results", "3000000000", "9007199254740993", .. common]);
+
+        Assert.That(one.Exit, Is.EqualTo(1), one.Err);
+        Assert.That(one.Err, Does.Contain("404").And.Not.Contain("   at "), "an unknown run is a one-line failure, not a crash");
+        Assert.That(many.Exit, Is.EqualTo(1), many.Err);
+        Assert.That(many.Err, Does.Contain("no result for run 3000000000").And.Contain("no result for run 9007199254740993"));
+    }
+
+    [Test]
     public async Task Missing_key_is_bad_usage_with_a_clear_line()
     {
         var previous = Environment.GetEnvironmentVariable("CAMB_API_KEY");

@@ -63,7 +63,7 @@ public sealed class InputValidationTests : WorkflowFixture
 
     [TestCase(0L)]
     [TestCase(-1L)]
-    [TestCase(3_000_000_000L)]
+    [TestCase(long.MinValue)]
     public async Task Run_id_out_of_range(long runId)
     {
         using var client = Client();
@@ -71,6 +71,10 @@ public sealed class InputValidationTests : WorkflowFixture
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => client.GetResultsAsync([5, runId]));
         Assert.That(Api.LogEntries, Is.Empty);
     }
+
+    [TestCase(3_000_000_000L)]
+    [TestCase(long.MaxValue)]
+    public void Run_ids_past_32_bits_are_valid(long runId) => Assert.DoesNotThrow(() => MediaInput.ValidateRunId(runId));
 
     [TestCase("")]
     [TestCase("a/b")]

@@ -200,6 +200,20 @@ public sealed class SimulatorTests
         Assert.That(Directory.GetFiles(Path.Combine(_dir, "out")), Is.Empty);
     }
 
+    [TestCase("3000000000")]
+    [TestCase("9223372036854775807")]
+    [TestCase("-1")]
+    public async Task Any_integer_run_id_is_looked_up_and_an_unknown_one_is_a_404(string runId)
+    {
+        using var http = new HttpClient { BaseAddress = _sim.BaseAddress };
+        http.DefaultRequestHeaders.Add("x-api-key", _sim.ApiKey);
+
+        using var response = await http.GetAsync(new Uri($"audio-separation-result/{runId}", UriKind.Relative));
+
+        Assert.That((int)response.StatusCode, Is.EqualTo(404), "FastAPI accepts any integer; the run is unknown");
+        Assert.That(Newtonsoft.Json.Linq.JObject.Parse(await response.Content.ReadAsStringAsync())["detail"], Is.Not.Null);
+    }
+
     [Test]
     public async Task Api_requires_the_key_and_answers_fastapi_422s()
     {

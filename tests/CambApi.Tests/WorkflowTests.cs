@@ -104,6 +104,35 @@ public sealed class WorkflowTests : WorkflowFixture
         Assert.That(Api.LogEntries.Single().RequestMessage!.Headers!["traceparent"].Single(), Is.EqualTo(activity.Id));
     }
 
+    [TestCase("""{"task_id":null}""")]
+    [TestCase("""{"task_id":""}""")]
+    public async Task An_upload_answered_without_a_task_id_is_a_clear_error_not_an_operation(string body)
+    {
+        Api.Given(Request.Create().WithPath("/apis/audio-separation").UsingPost()).RespondWith(Json(200, body));
+        using var client = Client();
+
+        var error = await Assert.ThrowsAsync<CambApiException>(() => client.StartSeparationAsync(Input()));
+
+        Assert.That(error!.Message, Does.StartWith("The service accepted the upload but returned no task id."));
+        Assert.That(error.StatusCode, Is.EqualTo(200));
+    }
+
+    [Test]
+    public async Task Batch_results_send_traceparent_from_the_current_activity_and_64_bit_ids()
+    {
+        Api.Given(Request.Create().WithPath("/apis/audio-separation-results").UsingPost())
+            .RespondWith(Json(200, """{"9007199254740993":{"foreground_audio_url":"https://s.example/f.wav","background_audio_url":"https://s.example/b.wav"}}"""));
+        using var client = Client();
+        using var activity = new System.Diagnostics.Activity("test").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start();
+
+        var results = await client.GetResultsAsync([9_007_199_254_740_993]);
+
+        var request = Api.LogEntries.Single().RequestMessage!;
+        Assert.That(request.Headers!["traceparent"].Single(), Is.EqualTo(activity.Id));
+        Assert.That(request.Body, Is.EqualTo("""{"run_ids":[9007199254740993]}"""));
+        Assert.That(results.Keys, Is.EqualTo(new[] { 9_007_199_254_740_993L }));
+    }
+
     [TestCase("ERROR", "PROCESSING_ERROR", "Could not separate")]
     [TestCase("TIMEOUT", "SOURCE_TOO_LONG", "processing exceeded time limit")]
     [TestCase("PAYMENT_REQUIRED", "PAYMENT_REQUIRED", "insufficient credits")]
