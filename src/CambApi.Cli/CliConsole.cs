@@ -15,6 +15,13 @@ internal sealed record CliConsole(TextWriter Out, TextWriter Error, IAnsiConsole
         return new CliConsole(Console.Out, Console.Error, AnsiConsole.Console, interactive);
     }
 
+    /// <summary>
+    /// The same console with <paramref name="secrets"/> masked in every line written to <see cref="Out"/> and
+    /// <see cref="Error"/>. (The Spectre console draws only file names and our own messages.)
+    /// </summary>
+    public CliConsole Redacting(IReadOnlyList<string> secrets) =>
+        secrets.Count == 0 ? this : this with { Out = new RedactingWriter(Out, secrets), Error = new RedactingWriter(Error, secrets) };
+
     /// <summary>A non-interactive console over two writers (tests, pipes).</summary>
     public static CliConsole Plain(TextWriter output, TextWriter error) =>
         new(output, error, AnsiConsole.Create(new AnsiConsoleSettings

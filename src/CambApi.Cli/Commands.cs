@@ -12,11 +12,18 @@ internal static class ExitCodes
     public const int Failure = 1;
     public const int BadUsage = 2;
     public const int PartialSuccess = 3;
+
+    /// <summary>A task was still running at --timeout; it goes on at the service and can be resumed.</summary>
+    public const int TimedOut = 4;
 }
 
-internal sealed record SeparateRequest(string[] Inputs, string Out, bool Simulate, bool Json, TimeSpan? Timeout, int Concurrency, string? ApiKey, string? BaseUrl);
+/// <summary>How to reach the API: from the recursive options, else the environment.</summary>
+internal sealed record Connection(string? ApiKey, string? BaseUrl, TimeSpan? RequestTimeout);
 
-internal sealed record FileOutcome(string Input, string? Foreground, string? Background, long? RunId, string? Error, bool? SumsToInput);
+internal sealed record SeparateRequest(string[] Inputs, string Out, bool Simulate, bool Json, TimeSpan? Timeout, int Concurrency, Connection Connection);
+
+/// <param name="PendingTaskId">The task that was still running at --timeout: the service goes on with it.</param>
+internal sealed record FileOutcome(string Input, string? Foreground, string? Background, long? RunId, string? Error, bool? SumsToInput, string? PendingTaskId = null);
 
 /// <summary>Progress of one file: upload bytes, processing status, download bytes.</summary>
 internal interface IFileProgress
@@ -60,7 +67,7 @@ internal static class Commands
         AudioSeparationClient client;
         try
         {
-            client = simulator?.CreateClient(o => o.MaxWait = request.Timeout ?? o.MaxWait) ?? CreateClient(request.ApiKey, request.BaseUrl, request.Timeout);
+            client = simulator?.CreateClient(o => Apply(o, request.Timeout, request.Connection.RequestTimeout)) ?? CreateClient(request.Connection, request.Timeout);
         }
         catch (ArgumentException e)
         {
@@ -100,7 +107,10 @@ internal static class Commands
 
             Report(console, outcomes, request.Json);
             var failed = outcomes.Count(o => o.Error is not null);
-            return failed == 0 ? ExitCodes.Success : failed == outcomes.Length ? ExitCodes.Failure : ExitCodes.PartialSuccess;
+            return failed == 0 ? ExitCodes.Success
+                : outcomes.Where(o => o.Error is not null).All(o => o.PendingTaskId is not null) ? ExitCodes.TimedOut
+                : failed == outcomes.Length ? ExitCodes.Failure
+                : ExitCodes.PartialSuccess;
         }
     }
 
@@ -117,7 +127,11 @@ internal static class Commands
             var files = await client.DownloadAsync(result, output, Path.GetFileNameWithoutExtension(file), new InlineProgress<long>(progress.Downloaded), cancellationToken);
             return new FileOutcome(file, files.ForegroundPath, files.BackgroundPath, result.RunId, null, SumsToInput(file, files));
         }
-        catch (Exception e) when (e is CambApiException or SeparationFailedException or SeparationTimeoutException or SeparationDownloadException or ArgumentException or IOException)
+        catch (SeparationTimeoutException e)
+        {
+            return new FileOutcome(file, null, null, null, Describe(e), null, e.TaskId);
+        }
+        catch (Exception e) when (e is CambApiException or SeparationFailedException or SeparationDownloadException or CambRequestTimeoutException or ArgumentException or IOException)
         {
             return new FileOutcome(file, null, null, null, Describe(e), null);
         }
@@ -129,7 +143,8 @@ internal static class Commands
         CambApiException<HTTPValidationError> v => $"the service rejected the request (422): {string.Join("; ", (v.Result.Detail ?? []).Select(d => $"{string.Join('.', d.Loc)}: {d.Msg}"))}",
         CambApiException { StatusCode: 401 or 403 } api => $"the service refused the API key (HTTP {api.StatusCode})",
         CambApiException api => $"the service answered HTTP {api.StatusCode}",
-        SeparationTimeoutException t => $"still {t.LastStatus} after {t.Waited.TotalSeconds:0} s; resume with: camb status {t.TaskId}",
+        SeparationTimeoutException t => $"still {t.LastStatus} after {t.Waited.TotalSeconds:0} s (--timeout); the task goes on at the service — check it with: camb status {t.TaskId}",
+        CambRequestTimeoutException r => $"the service did not answer within {r.AttemptTimeout.TotalSeconds:0.#} s; try again later, or allow longer with --request-timeout",
         _ => e.Message.Split(" (Parameter", 2)[0],
     };
 
@@ -165,6 +180,12 @@ internal static class Commands
             return;
         }
 
+        // Plain lines, never inside the table (which may wrap): the task id is what the user needs to resume.
+        foreach (var o in outcomes.Where(o => o.PendingTaskId is not null))
+        {
+            console.Error.WriteLine($"camb: {Path.GetFileName(o.Input)}: timed out waiting for task {o.PendingTaskId}; it goes on at the service — check it with: camb status {o.PendingTaskId}");
+        }
+
         foreach (var o in outcomes.Where(o => o.Error is null))
         {
             console.Out.WriteLine($"{Path.GetFileName(o.Input)} -> run {o.RunId}");
@@ -186,11 +207,11 @@ internal static class Commands
         console.Ansi.Write(table);
     }
 
-    public static async Task<int> StatusAsync(CliConsole console, string taskId, string? apiKey, string? baseUrl, bool json, CancellationToken cancellationToken)
+    public static async Task<int> StatusAsync(CliConsole console, string taskId, Connection connection, bool json, CancellationToken cancellationToken)
     {
         try
         {
-            using var client = CreateClient(apiKey, baseUrl, null);
+            using var client = CreateClient(connection, null);
             var operation = client.ResumeSeparation(taskId);
             await operation.UpdateStatusAsync(cancellationToken);
             await console.Out.WriteLineAsync(json
@@ -202,17 +223,17 @@ internal static class Commands
         {
             return Usage(console, e.Message);
         }
-        catch (CambApiException e)
+        catch (Exception e) when (e is CambApiException or CambRequestTimeoutException)
         {
             return Fail(console, Describe(e));
         }
     }
 
-    public static async Task<int> ResultsAsync(CliConsole console, long[] runIds, string? apiKey, string? baseUrl, bool json, CancellationToken cancellationToken)
+    public static async Task<int> ResultsAsync(CliConsole console, long[] runIds, Connection connection, bool json, CancellationToken cancellationToken)
     {
         try
         {
-            using var client = CreateClient(apiKey, baseUrl, null);
+            using var client = CreateClient(connection, null);
             var results = runIds.Length == 1
                 ? new Dictionary<long, SeparationResult> { [runIds[0]] = await client.GetResultAsync(runIds[0], cancellationToken) }
                 : await client.GetResultsAsync(runIds, cancellationToken);
@@ -236,27 +257,30 @@ internal static class Commands
         {
             return Usage(console, e.Message);
         }
-        catch (CambApiException e)
+        catch (Exception e) when (e is CambApiException or CambRequestTimeoutException)
         {
             return Fail(console, Describe(e));
         }
     }
 
-    private static AudioSeparationClient CreateClient(string? apiKey, string? baseUrl, TimeSpan? timeout)
+    private static AudioSeparationClient CreateClient(Connection connection, TimeSpan? timeout)
     {
-        var options = new AudioSeparationClientOptions { ApiKey = apiKey };
-        var url = baseUrl ?? Environment.GetEnvironmentVariable("CAMB_BASE_URL");
+        var options = new AudioSeparationClientOptions { ApiKey = connection.ApiKey };
+        var url = connection.BaseUrl ?? Environment.GetEnvironmentVariable("CAMB_BASE_URL");
         if (url is not null)
         {
             options.Endpoint = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri : throw new ArgumentException($"'{url}' is not an absolute URL.");
         }
 
-        if (timeout is { } t)
-        {
-            options.MaxWait = t;
-        }
-
+        Apply(options, timeout, connection.RequestTimeout);
         return new AudioSeparationClient(options);
+    }
+
+    /// <summary>--timeout bounds the whole wait (MaxWait); --request-timeout each HTTP attempt.</summary>
+    private static void Apply(AudioSeparationClientOptions options, TimeSpan? timeout, TimeSpan? requestTimeout)
+    {
+        options.MaxWait = timeout ?? options.MaxWait;
+        options.AttemptTimeout = requestTimeout ?? options.AttemptTimeout;
     }
 
     internal static List<string> ExpandInputs(IEnumerable<string> inputs)
@@ -267,6 +291,11 @@ internal static class Commands
             if (Directory.Exists(input))
             {
                 files.AddRange(Directory.EnumerateFiles(input).Where(f => MediaInput.SupportedFormats.ContainsKey(Path.GetExtension(f))).Order(StringComparer.Ordinal));
+            }
+            else if (input.StartsWith('-') && !File.Exists(input))
+            {
+                // The inputs argument takes any token; a misspelt option is not a missing audio file.
+                throw new ArgumentException($"unknown option '{input.Split('=', ':')[0]}' (see camb separate --help).");
             }
             else
             {

@@ -48,6 +48,7 @@ public static class CambApiServiceCollectionExtensions
             })
             .RemoveAllLoggers() // the framework's logger would log full URLs; ours redacts them
             .ConfigurePrimaryHttpMessageHandler(CambApi.AudioSeparationClient.CreateApiTransport)
+            .AddHttpMessageHandler(sp => new AttemptTimeoutHandler(Current(sp).AttemptTimeout))
             .AddResilienceHandler("camb-api", (pipeline, context) => CambResilience.Configure(pipeline, Current(context.ServiceProvider)))
             .Services.AddHttpClient(ApiHttpClientName)
             .AddHttpMessageHandler(sp => new RedactingLoggingHandler(sp.GetRequiredService<ILoggerFactory>().CreateLogger("CambApi.Http"), "api"))
@@ -56,6 +57,7 @@ public static class CambApiServiceCollectionExtensions
         services.AddHttpClient(StorageHttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(CambApi.AudioSeparationClient.CreateStorageTransport)
+            .AddHttpMessageHandler(sp => new AttemptTimeoutHandler(Current(sp).AttemptTimeout))
             .AddResilienceHandler("camb-storage", (pipeline, context) => CambResilience.Configure(pipeline, Current(context.ServiceProvider)))
             .Services.AddHttpClient(StorageHttpClientName)
             .AddHttpMessageHandler(sp => new RedactingLoggingHandler(sp.GetRequiredService<ILoggerFactory>().CreateLogger("CambApi.Http"), "storage"));

@@ -49,6 +49,29 @@ public sealed class SeparationTimeoutException : TimeoutException
     public TimeSpan Waited { get; }
 }
 
+/// <summary>
+/// One HTTP request got no answer within <see cref="AudioSeparationClientOptions.AttemptTimeout"/> on its last attempt
+/// (after any retries the request allowed). Raised instead of the resilience library's own timeout type.
+/// </summary>
+public sealed class CambRequestTimeoutException : TimeoutException
+{
+    public CambRequestTimeoutException(string method, Uri? redactedUrl, TimeSpan attemptTimeout, Exception? inner = null)
+        : base($"{method} {redactedUrl?.AbsolutePath ?? "(request)"} got no answer within {attemptTimeout.TotalSeconds:0.#} s.", inner)
+    {
+        Method = method;
+        RedactedUrl = redactedUrl;
+        AttemptTimeout = attemptTimeout;
+    }
+
+    public string Method { get; }
+
+    /// <summary>The URL without its query (presigned signatures are credentials).</summary>
+    public Uri? RedactedUrl { get; }
+
+    /// <summary>The per-attempt limit that was reached.</summary>
+    public TimeSpan AttemptTimeout { get; }
+}
+
 /// <summary>A track could not be downloaded completely; nothing was left at the destination.</summary>
 public sealed class SeparationDownloadException : IOException
 {

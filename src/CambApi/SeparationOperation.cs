@@ -65,6 +65,10 @@ public sealed partial class SeparationOperation
     /// <see cref="AudioSeparationClientOptions.PollBackoffFactor"/> to <see cref="AudioSeparationClientOptions.PollMaxInterval"/>,
     /// honouring a 429/503 <c>Retry-After</c>, then fetches the result by run id.
     /// </summary>
+    /// <remarks>
+    /// <see cref="AudioSeparationClientOptions.MaxWait"/> bounds the whole wait, a status request in flight included:
+    /// at the deadline that request is abandoned, whatever its own per-attempt timeout and retries would allow.
+    /// </remarks>
     /// <exception cref="SeparationFailedException">ERROR, TIMEOUT or PAYMENT_REQUIRED.</exception>
     /// <exception cref="SeparationTimeoutException">Still running at <see cref="AudioSeparationClientOptions.MaxWait"/>; resumable.</exception>
     public async Task<SeparationResult> WaitForCompletionAsync(IProgress<SeparationProgress>? progress, CancellationToken cancellationToken = default)
@@ -72,6 +76,24 @@ public sealed partial class SeparationOperation
         var options = _client.Options;
         var time = options.TimeProvider;
         var started = time.GetTimestamp();
+        using var deadline = new CancellationTokenSource(options.MaxWait, time);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await PollAsync(progress, started, waiting.Token, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new SeparationTimeoutException(TaskId, Status, time.GetElapsedTime(started));
+        }
+    }
+
+    /// <summary>The poll loop. <paramref name="waiting"/> is cancelled by the caller or at the deadline and bounds the
+    /// polling; <paramref name="caller"/> is the caller's own token, for the result fetch once the task has ended.</summary>
+    private async Task<SeparationResult> PollAsync(IProgress<SeparationProgress>? progress, long started, CancellationToken waiting, CancellationToken caller)
+    {
+        var options = _client.Options;
+        var time = options.TimeProvider;
         var interval = options.PollInitialInterval;
         TaskStatus? previous = null;
 
@@ -80,7 +102,7 @@ public sealed partial class SeparationOperation
             TimeSpan? serverDelay = null;
             try
             {
-                await UpdateStatusAsync(cancellationToken).ConfigureAwait(false);
+                await UpdateStatusAsync(waiting).ConfigureAwait(false);
             }
             catch (CambApiException e) when (e.StatusCode is (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.ServiceUnavailable &&
                                              RetryAfter(e, time) is { } wait)
@@ -95,7 +117,7 @@ public sealed partial class SeparationOperation
             {
                 progress?.Report(new SeparationProgress(TaskId, Status, changed, elapsed, null));
                 LogFinished(_client.Logger, TaskId, Status.Value, elapsed.TotalSeconds);
-                return await CompleteAsync(cancellationToken).ConfigureAwait(false);
+                return await CompleteAsync(caller).ConfigureAwait(false);
             }
 
             var delay = serverDelay is { } d && d > interval ? d : interval;
@@ -106,7 +128,7 @@ public sealed partial class SeparationOperation
 
             progress?.Report(new SeparationProgress(TaskId, Status, changed, elapsed, delay));
             LogPoll(_client.Logger, TaskId, Status.Value, delay.TotalSeconds);
-            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, time, waiting).ConfigureAwait(false);
             interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * options.PollBackoffFactor), options.PollMaxInterval.Ticks));
         }
     }

@@ -75,8 +75,28 @@ public abstract class WorkflowFixture
         return options;
     }
 
-    protected AudioSeparationClient Client(Action<AudioSeparationClientOptions>? tweak = null, HttpMessageHandler? storageTransport = null) =>
-        new(Options(tweak), _loggers, apiTransport: null, storageTransport);
+    protected AudioSeparationClient Client(Action<AudioSeparationClientOptions>? tweak = null, HttpMessageHandler? storageTransport = null, HttpMessageHandler? apiTransport = null) =>
+        new(Options(tweak), _loggers, apiTransport, storageTransport);
+
+    /// <summary>A transport whose requests never answer until cancelled: a stalled connection.</summary>
+    protected sealed class StallingTransport : HttpMessageHandler
+    {
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _calls;
+
+        /// <summary>Completes when the first request is in flight.</summary>
+        public Task Started => _started.Task;
+
+        public int Calls => _calls;
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
+            _started.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            throw new InvalidOperationException("unreachable");
+        }
+    }
 
     protected string Input(string name = "demo.wav", int bytes = 4096)
     {

@@ -39,11 +39,12 @@ internal static class CambResilience
         builder.AddTimeout(options.AttemptTimeout);
     }
 
-    public static ResilienceHandler CreateHandler(AudioSeparationClientOptions options, HttpMessageHandler inner)
+    /// <summary>The resilience handler for a directly constructed client, with the timeout translation outside it.</summary>
+    public static DelegatingHandler CreateHandler(AudioSeparationClientOptions options, HttpMessageHandler inner)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         Configure(builder, options);
-        return new ResilienceHandler(builder.Build()) { InnerHandler = inner };
+        return new AttemptTimeoutHandler(options.AttemptTimeout) { InnerHandler = new ResilienceHandler(builder.Build()) { InnerHandler = inner } };
     }
 
     /// <summary>

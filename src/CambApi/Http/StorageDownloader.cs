@@ -51,7 +51,7 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
             }
             return written;
         }
-        catch (Exception e) when (e is HttpRequestException or IOException and not SeparationDownloadException)
+        catch (Exception e) when (e is HttpRequestException or CambRequestTimeoutException or IOException and not SeparationDownloadException)
         {
             throw new SeparationDownloadException($"Downloading {Redaction.Url(url)} failed: {e.Message}", Redact(url), inner: e);
         }
