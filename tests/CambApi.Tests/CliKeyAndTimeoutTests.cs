@@ -24,13 +24,7 @@ public sealed class CliKeyAndTimeoutTests
     [TearDown]
     public void Clean() => Directory.Delete(_dir, true);
 
-    private static async Task<(int Exit, string Out, string Err)> Camb(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await CambCli.RunAsync(args, CliConsole.Plain(output, error));
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> Camb(params string[] args) => CliHarness.Camb(args);
 
     private static IEnumerable<TestCaseData> KeyPositions()
     {

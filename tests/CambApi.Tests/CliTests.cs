@@ -16,13 +16,7 @@ public sealed class CliTests
     [TearDown]
     public void Clean() => Directory.Delete(_dir, true);
 
-    private static async Task<(int Exit, string Out, string Err)> Camb(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exit = await CambCli.RunAsync(args, CliConsole.Plain(output, error));
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static Task<(int Exit, string Out, string Err)> Camb(params string[] args) => CliHarness.Camb(args);
 
     private string Wav(string name, int channels, int bits, int frames = 3000)
     {

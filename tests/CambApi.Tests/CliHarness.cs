@@ -1,0 +1,15 @@
+using CambApi.Cli;
+
+namespace CambApi.Tests;
+
+/// <summary>Runs the camb CLI in-process over plain writers, as a pipe would see it.</summary>
+internal static class CliHarness
+{
+    public static async Task<(int Exit, string Out, string Err)> Camb(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await CambCli.RunAsync(args, CliConsole.Plain(output, error));
+        return (exit, output.ToString(), error.ToString());
+    }
+}
