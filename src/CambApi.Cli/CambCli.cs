@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using CambApi.Cli.Commands;
 using CambApi.Simulator;
 
 namespace CambApi.Cli;
@@ -6,14 +9,16 @@ namespace CambApi.Cli;
 /// <summary>The <c>camb</c> command line. Exit codes: see <see cref="ExitCodes"/>.</summary>
 internal static class CambCli
 {
-    public static async Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
+    /// <param name="configureClient">Tests' hook on every client the command makes (fake time, quick retries).</param>
+    public static async Task<int> RunAsync(string[] args, CliConsole console, Action<AudioSeparationClientOptions>? configureClient = null,
+        CancellationToken cancellationToken = default)
     {
         // Whatever goes wrong, and wherever the key was typed, no line this command prints can show it.
         var secrets = Secrets.In(args);
         console = console.Redacting(secrets);
         try
         {
-            return await RunCoreAsync(args, console, cancellationToken);
+            return await RunCoreAsync(args, console, configureClient, cancellationToken);
         }
         finally
         {
@@ -22,7 +27,7 @@ internal static class CambCli
         }
     }
 
-    private static async Task<int> RunCoreAsync(string[] args, CliConsole console, CancellationToken cancellationToken)
+    private static async Task<int> RunCoreAsync(string[] args, CliConsole console, Action<AudioSeparationClientOptions>? configureClient, CancellationToken cancellationToken)
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Audio files or folders (WAV, MP3, FLAC, AAC)", Arity = ArgumentArity.OneOrMore };
         var outOption = new Option<string>("--out") { Description = "Output folder", DefaultValueFactory = _ => "out" };
@@ -33,7 +38,8 @@ internal static class CambCli
             Description = "Stop waiting for a task after this long, in-flight requests included: 90s, 10m, 2h (default 30m)",
             CustomParser = ParseDuration,
         };
-        var concurrency = new Option<int>("--concurrency") { Description = "Files separated at once (1-16)", DefaultValueFactory = _ => 2 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Files separated at once (1-16)", DefaultValueFactory = _ => 2, CustomParser = ParseCount };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace output files camb did not write (never done otherwise)" };
         // Connection settings go before or after the command alike (Recursive), so a key typed first is not an
         // "unrecognized argument" the parser would echo.
         var apiKey = new Option<string?>("--api-key") { Description = "API key (default: CAMB_API_KEY); never printed", Recursive = true };
@@ -46,27 +52,43 @@ internal static class CambCli
         };
         Connection Connection(ParseResult parse) => new(parse.GetValue(apiKey), parse.GetValue(baseUrl), parse.GetValue(requestTimeout));
 
-        var separate = new Command("separate", "Separate files into foreground and background tracks") { inputs, outOption, simulate, json, timeout, concurrency };
-        separate.SetAction((parse, ct) => Commands.SeparateAsync(console, new SeparateRequest(
+        var separate = new Command("separate", "Separate files into foreground and background tracks; run it again to resume (nothing is uploaded twice)")
+        {
+            inputs, outOption, simulate, json, timeout, concurrency, overwrite,
+        };
+        separate.SetAction((parse, ct) => SeparateCommand.RunAsync(console, new SeparateRequest(
             parse.GetValue(inputs)!, parse.GetValue(outOption)!, parse.GetValue(simulate), parse.GetValue(json), parse.GetValue(timeout),
-            parse.GetValue(concurrency), Connection(parse)), ct));
+            parse.GetValue(concurrency), parse.GetValue(overwrite), Connection(parse)), configureClient, ct));
+
+        var downloadRuns = new Argument<long[]>("run-ids") { Description = "Runs to download", Arity = ArgumentArity.ZeroOrMore, CustomParser = ParseRunIds };
+        var downloadTasks = new Option<string[]>("--task") { Description = "A task to wait for, then download (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var download = new Command("download", "Download the tracks of runs (or tasks) started anywhere into a folder")
+        {
+            downloadRuns, downloadTasks, outOption, json, timeout, overwrite,
+        };
+        download.SetAction((parse, ct) => DownloadCommand.RunAsync(console, new DownloadRequest(
+            parse.GetValue(downloadRuns) ?? [], parse.GetValue(downloadTasks) ?? [], parse.GetValue(outOption)!, parse.GetValue(json), parse.GetValue(timeout),
+            parse.GetValue(overwrite), Connection(parse)), configureClient, ct));
 
         var taskId = new Argument<string>("task-id");
         var status = new Command("status", "Show a task's status") { taskId, json };
-        status.SetAction((parse, ct) => Commands.StatusAsync(console, parse.GetValue(taskId)!, Connection(parse), parse.GetValue(json), ct));
+        status.SetAction((parse, ct) => StatusCommands.StatusAsync(console, parse.GetValue(taskId)!, Connection(parse), parse.GetValue(json), configureClient, ct));
 
-        var runId = new Argument<long>("run-id");
+        var runId = new Argument<long[]>("run-id") { Arity = ArgumentArity.ExactlyOne, CustomParser = ParseRunIds };
         var result = new Command("result", "Show a run's download URLs (without their signatures)") { runId, json };
-        result.SetAction((parse, ct) => Commands.ResultsAsync(console, [parse.GetValue(runId)], Connection(parse), parse.GetValue(json), ct));
+        result.SetAction((parse, ct) => StatusCommands.ResultsAsync(console, parse.GetValue(runId)!, Connection(parse), parse.GetValue(json), configureClient, ct));
 
-        var runIds = new Argument<long[]>("run-ids") { Arity = ArgumentArity.OneOrMore };
+        var runIds = new Argument<long[]>("run-ids") { Arity = ArgumentArity.OneOrMore, CustomParser = ParseRunIds };
         var results = new Command("results", "Show several runs' download URLs") { runIds, json };
-        results.SetAction((parse, ct) => Commands.ResultsAsync(console, parse.GetValue(runIds)!, Connection(parse), parse.GetValue(json), ct));
+        results.SetAction((parse, ct) => StatusCommands.ResultsAsync(console, parse.GetValue(runIds)!, Connection(parse), parse.GetValue(json), configureClient, ct));
 
-        var simulateCommand = new Command("simulate", "Run the simulator standalone and print its base URL and key (Ctrl+C stops it)");
-        simulateCommand.SetAction(async (_, ct) =>
+        var processing = new Option<TimeSpan?>("--processing-time") { Description = "How long each task stays PENDING: 5s, 2m (default 1s)", CustomParser = ParseDuration };
+        var simulateCommand = new Command("simulate", "Run the simulator standalone and print its base URL and key (Ctrl+C stops it)") { processing };
+        simulateCommand.SetAction(async (parse, ct) =>
         {
-            await using var sim = await CambSimulator.StartAsync(cancellationToken: ct);
+            var options = new SimulatorOptions { ProcessingTime = parse.GetValue(processing) ?? TimeSpan.FromSeconds(1) };
+            options.UploadAccepted += (file, task, count) => console.Error.WriteLine($"simulator: upload {count} accepted: {file} -> task {task}");
+            await using var sim = await CambSimulator.StartAsync(options, ct);
             // The simulator's own key is not a secret: other tools need it to talk to the simulator.
             await console.Out.WriteLineAsync($"CAMB_BASE_URL={sim.BaseAddress}");
             await console.Out.WriteLineAsync($"CAMB_API_KEY={sim.ApiKey}");
@@ -82,11 +104,9 @@ internal static class CambCli
             return ExitCodes.Success;
         });
 
-        var root = new RootCommand("camb: separate recordings into foreground and background tracks with CAMB.AI.\n" +
-                                   "Exit codes: 0 success, 1 failure, 2 bad usage, 3 partial success in a batch, " +
-                                   "4 timed out (the task goes on: resume it with the command printed).")
+        var root = new RootCommand("camb: separate recordings into foreground and background tracks with CAMB.AI.\n" + ExitCodes.Help)
         {
-            separate, status, result, results, simulateCommand, apiKey, baseUrl, requestTimeout,
+            separate, download, status, result, results, simulateCommand, apiKey, baseUrl, requestTimeout,
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -100,10 +120,49 @@ internal static class CambCli
             return ExitCodes.BadUsage;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Out, Error = console.Error }, cancellationToken);
+        // Ctrl+C cancels the command's token; the commands then stop cleanly (no partial files) and say how to resume,
+        // which takes a moment: give them that, rather than the parser's default 2 s.
+        return await parsed.InvokeAsync(new InvocationConfiguration
+        {
+            Output = console.Out,
+            Error = console.Error,
+            ProcessTerminationTimeout = TimeSpan.FromSeconds(15),
+        }, cancellationToken);
     }
 
-    private static TimeSpan? ParseDuration(System.CommandLine.Parsing.ArgumentResult result)
+    /// <summary>A whole number, reported without the parser's .NET type names.</summary>
+    private static int ParseCount(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"{(result.Parent as OptionResult)?.Option.Name ?? "the value"}: '{text}' is not a whole number.");
+        return 0;
+    }
+
+    /// <summary>Run ids: positive whole numbers (64-bit), reported without the parser's .NET type names.</summary>
+    private static long[] ParseRunIds(ArgumentResult result)
+    {
+        var ids = new List<long>();
+        foreach (var token in result.Tokens)
+        {
+            if (long.TryParse(token.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
+            {
+                ids.Add(id);
+            }
+            else
+            {
+                result.AddError($"'{token.Value}' is not a run id (a positive whole number).");
+            }
+        }
+
+        return [.. ids];
+    }
+
+    private static TimeSpan? ParseDuration(ArgumentResult result)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Join(' ', result.Tokens.Select(t => t.Value));
         if (Durations.TryParse(text, out var value, out var error))
@@ -111,7 +170,7 @@ internal static class CambCli
             return value;
         }
 
-        var name = (result.Parent as System.CommandLine.Parsing.OptionResult)?.Option.Name ?? "the duration";
+        var name = (result.Parent as OptionResult)?.Option.Name ?? "the duration";
         result.AddError($"{name}: {error}");
         return null;
     }

@@ -7,4 +7,4 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-return await CambCli.RunAsync(args, CliConsole.System(), cancel.Token);
+return await CambCli.RunAsync(args, CliConsole.System(), cancellationToken: cancel.Token);

@@ -45,6 +45,32 @@ public sealed record SimulatedOutcome
         new() { Status = status, ExceptionReason = exceptionReason, Message = message };
 }
 
+/// <summary>A fault the storage host plays on one download request (see <see cref="SimulatorOptions.StorageFaults"/>).</summary>
+public sealed record StorageFault
+{
+    private StorageFault()
+    {
+    }
+
+    /// <summary>The HTTP status answered instead of the file (403 as an expired link, 404, 500, ...); null for none.</summary>
+    public int? StatusCode { get; private init; }
+
+    /// <summary>Send this many bytes of the body, then reset the connection; null for none.</summary>
+    public long? ResetAfterBytes { get; private init; }
+
+    /// <summary>Send this many bytes, then send nothing more until the client gives up; null for none.</summary>
+    public long? StallAfterBytes { get; private init; }
+
+    /// <summary>Answer <paramref name="statusCode"/> with a short text body.</summary>
+    public static StorageFault Status(int statusCode) => new() { StatusCode = statusCode };
+
+    /// <summary>A connection reset after <paramref name="bytes"/> bytes of the body.</summary>
+    public static StorageFault ResetAfter(long bytes) => new() { ResetAfterBytes = bytes };
+
+    /// <summary>A body that stops after <paramref name="bytes"/> bytes and never ends.</summary>
+    public static StorageFault StallAfter(long bytes) => new() { StallAfterBytes = bytes };
+}
+
 public sealed class SimulatorOptions
 {
     /// <summary>The key clients must send; a random one by default.</summary>
@@ -63,6 +89,14 @@ public sealed class SimulatorOptions
     public bool UseFfmpeg { get; set; } = true;
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Raised for each accepted upload (a task created): file name, task id, uploads so far.</summary>
+    public event Action<string, string, int>? UploadAccepted;
+
+    internal void OnUploadAccepted(string fileName, string taskId, int count) => UploadAccepted?.Invoke(fileName, taskId, count);
+
+    /// <summary>Faults for the storage host, one per download request, in order; requests after the last are served normally.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<StorageFault> StorageFaults { get; } = new();
 }
 
 /// <summary>
@@ -81,6 +115,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
     private readonly ConcurrentDictionary<long, (byte[] Foreground, byte[] Background)> _runs = new();
     private readonly byte[] _signingKey = RandomNumberGenerator.GetBytes(32);
     private long _nextRunId = 1000;
+    private int _storageRequests;
 
     private CambSimulator(SimulatorOptions options)
     {
@@ -94,6 +129,12 @@ public sealed partial class CambSimulator : IAsyncDisposable
     public Uri StorageAddress { get; private set; } = null!;
 
     public string ApiKey => _options.ApiKey;
+
+    /// <summary>Uploads accepted so far (tasks created): what a user would have paid for.</summary>
+    public int Uploads => _tasks.Count;
+
+    /// <summary>Requests the storage host has answered (ranges and failures included).</summary>
+    public int StorageRequests => _storageRequests;
 
     /// <summary>Starts both hosts on dynamic loopback ports.</summary>
     public static async Task<CambSimulator> StartAsync(SimulatorOptions? options = null, CancellationToken cancellationToken = default)
@@ -189,6 +230,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
         var task = new SimTask(file.FileName, buffer.ToArray(), outcome, _options.TimeProvider.GetUtcNow() + (outcome.ProcessingTime ?? _options.ProcessingTime));
         task.Finishing = new Lazy<Task<object>>(() => FinishAsync(task));
         _tasks[id] = task;
+        _options.OnUploadAccepted(file.FileName, id, _tasks.Count);
         return Results.Json(new { task_id = id });
     }
 
@@ -282,8 +324,10 @@ public sealed partial class CambSimulator : IAsyncDisposable
         Convert.ToHexStringLower(HMACSHA256.HashData(_signingKey, Encoding.UTF8.GetBytes($"{runId}/{track}/{expires}")));
 
     private void MapStorage(WebApplication app) =>
-        app.MapGet("/files/{run_id:long}/{track}.wav", (HttpRequest request, long run_id, string track, long? expires, string? signature) =>
+        app.MapGet("/files/{run_id:long}/{track}.wav", async (HttpContext context, long run_id, string track, long? expires, string? signature) =>
         {
+            Interlocked.Increment(ref _storageRequests);
+            var request = context.Request;
             if (request.Headers.ContainsKey(CambApi.Client.ApiKey.HeaderName))
             {
                 return Results.Text("Requests to storage must not carry x-api-key.", statusCode: 400);
@@ -300,10 +344,59 @@ public sealed partial class CambSimulator : IAsyncDisposable
                 return Results.Text("Request has expired.", statusCode: 403);
             }
 
-            return _runs.TryGetValue(run_id, out var run) && track is "foreground" or "background"
-                ? Results.Bytes(track == "foreground" ? run.Foreground : run.Background, "audio/wav")
-                : Results.NotFound();
+            if (!_runs.TryGetValue(run_id, out var run) || track is not ("foreground" or "background"))
+            {
+                return Results.NotFound();
+            }
+
+            var bytes = track == "foreground" ? run.Foreground : run.Background;
+            // A strong ETag, as S3 gives: the client's If-Range checks that a resumed file is the same object.
+            var etag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"");
+            if (_options.StorageFaults.TryDequeue(out var fault))
+            {
+                if (fault.StatusCode is { } status)
+                {
+                    return Results.Text($"Simulated storage fault: HTTP {status}.", statusCode: status);
+                }
+
+                await PlayBodyFaultAsync(context, bytes, etag, fault).ConfigureAwait(false);
+                return Results.Empty;
+            }
+
+            return Results.Bytes(bytes, "audio/wav", enableRangeProcessing: true, entityTag: etag);
         });
+
+    /// <summary>Starts the answer (honouring a Range) and breaks it off: a reset, or a stall until the client leaves.</summary>
+    private static async Task PlayBodyFaultAsync(HttpContext context, byte[] bytes, Microsoft.Net.Http.Headers.EntityTagHeaderValue etag, StorageFault fault)
+    {
+        var from = context.Request.GetTypedHeaders().Range?.Ranges.FirstOrDefault()?.From ?? 0;
+        var response = context.Response;
+        response.StatusCode = from > 0 ? 206 : 200;
+        response.ContentType = "audio/wav";
+        response.ContentLength = bytes.Length - from;
+        response.Headers.ETag = etag.ToString();
+        response.Headers.AcceptRanges = "bytes";
+        if (from > 0)
+        {
+            response.Headers.ContentRange = $"bytes {from}-{bytes.Length - 1}/{bytes.Length}";
+        }
+
+        var count = (int)Math.Min(bytes.Length - from, fault.ResetAfterBytes ?? fault.StallAfterBytes ?? 0);
+        await response.Body.WriteAsync(bytes.AsMemory((int)from, count), context.RequestAborted).ConfigureAwait(false);
+        await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+        if (fault.StallAfterBytes is not null)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        context.Abort();
+    }
 
     /// <summary>FastAPI's 422 shape: <c>{"detail":[{"type","loc","msg","input"}]}</c>.</summary>
     private static IResult Validation((string Section, string Field) loc, string type, string msg, object? input) =>

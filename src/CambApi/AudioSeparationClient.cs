@@ -41,22 +41,22 @@ public sealed partial class AudioSeparationClient : IDisposable
             new RedactingLoggingHandler(loggers.CreateLogger("CambApi.Http"), "api")
             {
                 InnerHandler = new ApiKeyHandler(options.ResolveApiKey()!, endpoint) { InnerHandler = apiTransport ?? CreateApiTransport() },
-            });
+            }, bufferResponses: true);
         var storageHandler = CambResilience.CreateHandler(options,
-            new RedactingLoggingHandler(loggers.CreateLogger("CambApi.Http"), "storage") { InnerHandler = storageTransport ?? CreateStorageTransport() });
+            new RedactingLoggingHandler(loggers.CreateLogger("CambApi.Http"), "storage") { InnerHandler = storageTransport ?? CreateStorageTransport() }, bufferResponses: false);
 
         var api = new HttpClient(apiHandler) { BaseAddress = endpoint, Timeout = Timeout.InfiniteTimeSpan };
         var storage = new HttpClient(storageHandler) { Timeout = Timeout.InfiniteTimeSpan };
         _owned = new Disposables(api, storage);
         (Options, Logger, Rest) = (options, loggers.CreateLogger<AudioSeparationClient>(), new CambApiRestClient(api));
-        _downloader = new StorageDownloader(storage, loggers.CreateLogger("CambApi.Downloads"));
+        _downloader = new StorageDownloader(storage, loggers.CreateLogger("CambApi.Downloads"), options);
     }
 
     /// <summary>From dependency injection: the HTTP clients come from IHttpClientFactory, already configured.</summary>
     internal AudioSeparationClient(AudioSeparationClientOptions options, HttpClient api, HttpClient storage, ILoggerFactory loggers)
     {
         (Options, Logger, Rest) = (options, loggers.CreateLogger<AudioSeparationClient>(), new CambApiRestClient(api));
-        _downloader = new StorageDownloader(storage, loggers.CreateLogger("CambApi.Downloads"));
+        _downloader = new StorageDownloader(storage, loggers.CreateLogger("CambApi.Downloads"), options);
     }
 
     /// <summary>The raw generated client on the same pipeline, for calls this layer does not wrap.</summary>
@@ -113,14 +113,22 @@ public sealed partial class AudioSeparationClient : IDisposable
         var traceparent = CurrentTraceparent();
 
         using var scope = replayable ? null : CambApiRestClient.CustomizeRequests(r => r.Options.Set(CambResilience.NotReplayable, true));
-        var created = await Rest.CreateAudioSeparationAsync(
-            run_id: null,
-            traceparent: traceparent,
-            media_file: new FileParameter(upload, fileName, MediaInput.ContentTypeFor(fileName)),
-            project_name: options?.ProjectName,
-            project_description: options?.ProjectDescription,
-            folder_id: options?.FolderId,
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        OrchestratorPipelineCallResult created;
+        try
+        {
+            created = await Rest.CreateAudioSeparationAsync(
+                run_id: null,
+                traceparent: traceparent,
+                media_file: new FileParameter(upload, fileName, MediaInput.ContentTypeFor(fileName)),
+                project_name: options?.ProjectName,
+                project_description: options?.ProjectDescription,
+                folder_id: options?.FolderId,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (CambException e) when (e.Annotate(traceparent: traceparent))
+        {
+            throw; // unreachable: Annotate only records the trace and returns false
+        }
 
         if (string.IsNullOrWhiteSpace(created.Task_id))
         {
@@ -142,8 +150,15 @@ public sealed partial class AudioSeparationClient : IDisposable
     public async Task<SeparationResult> GetResultAsync(long runId, CancellationToken cancellationToken = default)
     {
         MediaInput.ValidateRunId(runId);
-        var response = await Rest.GetAudioSeparationRunInfoAsync(runId, cancellationToken).ConfigureAwait(false);
-        return ToResult(runId, response);
+        try
+        {
+            var response = await Rest.GetAudioSeparationRunInfoAsync(runId, cancellationToken).ConfigureAwait(false);
+            return ToResult(runId, response);
+        }
+        catch (CambException e) when (e.Annotate(runId: runId))
+        {
+            throw; // unreachable: Annotate only records the run and returns false
+        }
     }
 
     /// <summary>The download URLs of several runs in one request, keyed by run id.</summary>
@@ -179,10 +194,18 @@ public sealed partial class AudioSeparationClient : IDisposable
     }
 
     /// <summary>
-    /// Downloads both tracks into <paramref name="outputDirectory"/> as <c>{baseName}.foreground.ext</c> and
-    /// <c>{baseName}.background.ext</c>; each lands whole or not at all.
+    /// Downloads both tracks, in parallel, into <paramref name="outputDirectory"/> as <c>{baseName}.foreground.ext</c> and
+    /// <c>{baseName}.background.ext</c>. Each lands whole or not at all: a body that breaks off is resumed by Range, an
+    /// expired URL is replaced by fresh ones for the same run (never a new upload).
     /// </summary>
-    public async Task<SeparatedFiles> DownloadAsync(SeparationResult result, string outputDirectory, string baseName, IProgress<long>? bytesProgress = null, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// <c>progress</c> gets the bytes of both tracks together, and their total once both sizes are known. Without
+    /// <c>overwrite</c>, a file already at either destination fails the call before any request.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A bad directory or URL, or an existing file without <paramref name="overwrite"/>; nothing is sent.</exception>
+    /// <exception cref="SeparationDownloadException">A track could not be fetched; a track already finished stays.</exception>
+    public async Task<SeparatedFiles> DownloadAsync(SeparationResult result, string outputDirectory, string baseName, IProgress<TransferProgress>? progress = null,
+        bool overwrite = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(result);
         StorageDownloader.RequireSafeUrl(result.ForegroundUrl);
@@ -191,13 +214,45 @@ public sealed partial class AudioSeparationClient : IDisposable
         var safeBase = SafeFileName(baseName);
         var foreground = Path.Combine(directory, $"{safeBase}.foreground{ExtensionOf(result.ForegroundUrl)}");
         var background = Path.Combine(directory, $"{safeBase}.background{ExtensionOf(result.BackgroundUrl)}");
+        if (!overwrite && new[] { foreground, background }.FirstOrDefault(File.Exists) is { } existing)
+        {
+            throw new ArgumentException($"'{existing}' already exists; pass overwrite: true to replace it.", nameof(overwrite));
+        }
 
-        long foregroundBytes = 0;
-        // Reported inline, in order: Progress<T> would post to the pool and could report the sum before the part.
-        var foregroundProgress = bytesProgress is null ? null : new InlineProgress<long>(b => { foregroundBytes = b; bytesProgress.Report(b); });
-        await _downloader.DownloadAsync(result.ForegroundUrl, foreground, foregroundProgress, cancellationToken).ConfigureAwait(false);
-        var backgroundProgress = bytesProgress is null ? null : new InlineProgress<long>(b => bytesProgress.Report(foregroundBytes + b));
-        await _downloader.DownloadAsync(result.BackgroundUrl, background, backgroundProgress, cancellationToken).ConfigureAwait(false);
+        var tracks = new TrackProgress(progress);
+        using var sibling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        async Task Track(int index, Uri url, string path, Func<SeparationResult, Uri> pick)
+        {
+            try
+            {
+                await _downloader.DownloadAsync(url, path, overwrite,
+                    async ct => pick(await GetResultAsync(result.RunId, ct).ConfigureAwait(false)),
+                    (bytes, total) => tracks.Report(index, bytes, total), sibling.Token).ConfigureAwait(false);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                await sibling.CancelAsync().ConfigureAwait(false); // one track failed: the other's bytes would be wasted on a failed call
+                throw;
+            }
+        }
+
+        var both = new[] { Track(0, result.ForegroundUrl, foreground, r => r.ForegroundUrl), Track(1, result.BackgroundUrl, background, r => r.BackgroundUrl) };
+        try
+        {
+            await Task.WhenAll(both).ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested &&
+                                both.Select(t => t.Exception?.InnerException).FirstOrDefault(e => e is not null and not OperationCanceledException) is { } first)
+        {
+            // The first real failure, not the sibling's cancellation it caused.
+            if (first is CambException failure)
+            {
+                failure.Annotate(runId: result.RunId);
+            }
+
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
+
         return new SeparatedFiles(foreground, background, result);
     }
 
@@ -205,14 +260,33 @@ public sealed partial class AudioSeparationClient : IDisposable
     /// The one call: uploads <paramref name="inputPath"/>, waits for the separation, and writes the two tracks
     /// into <paramref name="outputDirectory"/>. Returns their paths.
     /// </summary>
-    public async Task<SeparatedFiles> SeparateFileAsync(string inputPath, string outputDirectory, IProgress<SeparationProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <remarks>Without <c>overwrite</c>, tracks of an earlier run in the folder fail the call before the upload.</remarks>
+    public async Task<SeparatedFiles> SeparateFileAsync(string inputPath, string outputDirectory, IProgress<SeparationProgress>? progress = null,
+        bool overwrite = false, CancellationToken cancellationToken = default)
     {
         var path = MediaInput.ValidateFile(inputPath);
-        PrepareOutputDirectory(outputDirectory);
+        var directory = PrepareOutputDirectory(outputDirectory);
+        var stem = OutputNameFor(path);
+        if (!overwrite && ExistingOutputs(directory, stem).FirstOrDefault() is { } existing)
+        {
+            // Checked before the upload: the extension comes from the result, so any extension counts.
+            throw new ArgumentException($"'{existing}' already exists; pass overwrite: true to replace it.", nameof(overwrite));
+        }
+
         var operation = await StartSeparationAsync(path, options: null, cancellationToken).ConfigureAwait(false);
         var result = await operation.WaitForCompletionAsync(progress, cancellationToken).ConfigureAwait(false);
-        return await DownloadAsync(result, outputDirectory, Path.GetFileNameWithoutExtension(path), bytesProgress: null, cancellationToken).ConfigureAwait(false);
+        return await DownloadAsync(result, directory, stem, progress: null, overwrite, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The stem of the two files a separation of <paramref name="inputPath"/> writes: <c>talk.wav</c> → <c>talk</c>.</summary>
+    public static string OutputNameFor(string inputPath) => SafeFileName(Path.GetFileNameWithoutExtension(inputPath));
+
+    /// <summary>Files a run for <paramref name="stem"/> would write (or replace): <c>stem.foreground.*</c>, <c>stem.background.*</c>.</summary>
+    public static IEnumerable<string> ExistingOutputs(string outputDirectory, string stem) =>
+        Directory.Exists(outputDirectory)
+            ? Directory.EnumerateFiles(outputDirectory, $"{stem}.foreground.*").Concat(Directory.EnumerateFiles(outputDirectory, $"{stem}.background.*"))
+                .Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal)
+            : [];
 
     public void Dispose() => _owned?.Dispose();
 
@@ -265,9 +339,29 @@ public sealed partial class AudioSeparationClient : IDisposable
     [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Started separation task {TaskId} for {FileName}")]
     private static partial void LogStarted(ILogger logger, string taskId, string fileName);
 
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    /// <summary>Sums the two tracks' bytes, reported inline (Progress&lt;T&gt; would post to the pool and reorder reports).</summary>
+    private sealed class TrackProgress(IProgress<TransferProgress>? progress)
     {
-        public void Report(T value) => report(value);
+        private readonly long[] _bytes = new long[2];
+        private readonly long?[] _totals = new long?[2];
+
+        public void Report(int track, long bytes, long? total)
+        {
+            if (progress is null)
+            {
+                return;
+            }
+
+            TransferProgress sum;
+            lock (_bytes)
+            {
+                _bytes[track] = bytes;
+                _totals[track] = total;
+                sum = new TransferProgress(_bytes[0] + _bytes[1], _totals[0] + _totals[1]);
+            }
+
+            progress.Report(sum);
+        }
     }
 
     private sealed class Disposables(params IDisposable[] items) : IDisposable

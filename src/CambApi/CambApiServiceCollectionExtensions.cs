@@ -48,16 +48,17 @@ public static class CambApiServiceCollectionExtensions
             })
             .RemoveAllLoggers() // the framework's logger would log full URLs; ours redacts them
             .ConfigurePrimaryHttpMessageHandler(CambApi.AudioSeparationClient.CreateApiTransport)
-            .AddHttpMessageHandler(sp => new AttemptTimeoutHandler(Current(sp).AttemptTimeout))
+            .AddHttpMessageHandler(sp => new FailureTranslationHandler(Current(sp).AttemptTimeout))
             .AddResilienceHandler("camb-api", (pipeline, context) => CambResilience.Configure(pipeline, Current(context.ServiceProvider)))
             .Services.AddHttpClient(ApiHttpClientName)
+            .AddHttpMessageHandler(() => new ResponseBufferingHandler())
             .AddHttpMessageHandler(sp => new RedactingLoggingHandler(sp.GetRequiredService<ILoggerFactory>().CreateLogger("CambApi.Http"), "api"))
             .AddHttpMessageHandler(sp => new ApiKeyHandler(Current(sp).ResolveApiKey()!, CambApiRestClient.WithTrailingSlash(Current(sp).Endpoint)));
 
         services.AddHttpClient(StorageHttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(CambApi.AudioSeparationClient.CreateStorageTransport)
-            .AddHttpMessageHandler(sp => new AttemptTimeoutHandler(Current(sp).AttemptTimeout))
+            .AddHttpMessageHandler(sp => new FailureTranslationHandler(Current(sp).AttemptTimeout))
             .AddResilienceHandler("camb-storage", (pipeline, context) => CambResilience.Configure(pipeline, Current(context.ServiceProvider)))
             .Services.AddHttpClient(StorageHttpClientName)
             .AddHttpMessageHandler(sp => new RedactingLoggingHandler(sp.GetRequiredService<ILoggerFactory>().CreateLogger("CambApi.Http"), "storage"));

@@ -1,22 +1,25 @@
+using System.Net.Http;
+using System.Net.Sockets;
 using CambApi.Client;
 
 namespace CambApi;
 
+// The failure model: every failure the library raises derives from CambException (in CambApi.Client, with the
+// generated client's CambApiException). README "When things go wrong" lists them; the CLI maps each to one line.
+
 /// <summary>The service finished the task without a result: ERROR, TIMEOUT or PAYMENT_REQUIRED.</summary>
-public sealed class SeparationFailedException : Exception
+public sealed class SeparationFailedException : CambException
 {
     public SeparationFailedException(string taskId, TaskStatus status, string? exceptionReason, string? serviceMessage)
         : base($"Separation task {taskId} ended with {status}" +
                (exceptionReason is null ? "" : $" ({exceptionReason})") +
                (serviceMessage is null ? "." : $": {serviceMessage}"))
     {
-        TaskId = taskId;
+        Annotate(taskId);
         Status = status;
         ExceptionReason = exceptionReason;
         ServiceMessage = serviceMessage;
     }
-
-    public string TaskId { get; }
 
     /// <summary>The terminal status (<see cref="TaskStatus.Error"/>, <see cref="TaskStatus.Timeout"/>, ...).</summary>
     public TaskStatus Status { get; }
@@ -26,37 +29,42 @@ public sealed class SeparationFailedException : Exception
 
     /// <summary>The service's <c>message</c>, as text (a JSON object is kept as its JSON).</summary>
     public string? ServiceMessage { get; }
+
+    public override string? ServiceDetail => ServiceMessage;
+
+    /// <summary>Only the service's own TIMEOUT may pass on a new task; ERROR and PAYMENT_REQUIRED will not.</summary>
+    public override bool IsTransient => Status == TaskStatus.Timeout;
 }
 
 /// <summary>
 /// The task did not finish within <see cref="AudioSeparationClientOptions.MaxWait"/>. It may still finish:
-/// resume with <see cref="AudioSeparationClient.ResumeSeparation"/> and <see cref="TaskId"/>.
+/// resume with <see cref="AudioSeparationClient.ResumeSeparation"/> and <see cref="CambException.TaskId"/> — never upload again.
 /// </summary>
-public sealed class SeparationTimeoutException : TimeoutException
+public sealed class SeparationTimeoutException : CambException
 {
     public SeparationTimeoutException(string taskId, TaskStatus lastStatus, TimeSpan waited)
         : base($"Separation task {taskId} was still {lastStatus} after {waited.TotalSeconds:0} s; resume it later with its task id.")
     {
-        TaskId = taskId;
+        Annotate(taskId);
         LastStatus = lastStatus;
         Waited = waited;
     }
 
-    public string TaskId { get; }
-
     public TaskStatus LastStatus { get; }
 
     public TimeSpan Waited { get; }
+
+    public override bool IsTransient => true;
 }
 
 /// <summary>
 /// One HTTP request got no answer within <see cref="AudioSeparationClientOptions.AttemptTimeout"/> on its last attempt
 /// (after any retries the request allowed). Raised instead of the resilience library's own timeout type.
 /// </summary>
-public sealed class CambRequestTimeoutException : TimeoutException
+public sealed class CambRequestTimeoutException : CambException
 {
     public CambRequestTimeoutException(string method, Uri? redactedUrl, TimeSpan attemptTimeout, Exception? inner = null)
-        : base($"{method} {redactedUrl?.AbsolutePath ?? "(request)"} got no answer within {attemptTimeout.TotalSeconds:0.#} s.", inner)
+        : base($"{method} {redactedUrl?.AbsolutePath ?? "(request)"} got no answer within {attemptTimeout.TotalSeconds:0.#} s.", innerException: inner)
     {
         Method = method;
         RedactedUrl = redactedUrl;
@@ -70,20 +78,120 @@ public sealed class CambRequestTimeoutException : TimeoutException
 
     /// <summary>The per-attempt limit that was reached.</summary>
     public TimeSpan AttemptTimeout { get; }
+
+    public override bool IsTransient => true;
 }
 
-/// <summary>A track could not be downloaded completely; nothing was left at the destination.</summary>
-public sealed class SeparationDownloadException : IOException
+/// <summary>Why a host could not be reached or an exchange with it broke off.</summary>
+public enum ConnectionFailure
 {
-    public SeparationDownloadException(string message, Uri redactedUrl, int? statusCode = null, Exception? inner = null)
-        : base(message, inner)
+    /// <summary>Something else went wrong on the connection.</summary>
+    Other,
+
+    /// <summary>The host's name did not resolve (a misspelt host, no DNS).</summary>
+    HostNotFound,
+
+    /// <summary>Nothing listens at that address and port.</summary>
+    Refused,
+
+    /// <summary>The host or its network did not answer.</summary>
+    Unreachable,
+
+    /// <summary>The connection closed or was reset before the answer was complete.</summary>
+    Reset,
+
+    /// <summary>The TLS handshake failed (a certificate, a proxy in the way).</summary>
+    SecureConnection,
+}
+
+/// <summary>
+/// No answer could be had from a host (the API or storage): the transport failure — refused, DNS, reset, TLS — wrapped,
+/// so callers never see <see cref="HttpRequestException"/> or a socket error.
+/// </summary>
+public sealed class CambConnectionException : CambException
+{
+    public CambConnectionException(string host, ConnectionFailure failure, Exception? inner = null)
+        : base($"Could not reach {host}: {Describe(failure)}.", innerException: inner)
+    {
+        Host = host;
+        Failure = failure;
+    }
+
+    /// <summary>host[:port], never a path or a query.</summary>
+    public string Host { get; }
+
+    public ConnectionFailure Failure { get; }
+
+    /// <summary>A name that does not resolve or a TLS failure will not fix itself; a refused or dropped connection may.</summary>
+    public override bool IsTransient => Failure is not (ConnectionFailure.HostNotFound or ConnectionFailure.SecureConnection);
+
+    internal static string Describe(ConnectionFailure failure) => failure switch
+    {
+        ConnectionFailure.HostNotFound => "the host name could not be resolved",
+        ConnectionFailure.Refused => "connection refused",
+        ConnectionFailure.Unreachable => "the host did not answer",
+        ConnectionFailure.Reset => "the connection was closed before the answer was complete",
+        ConnectionFailure.SecureConnection => "the secure (TLS) connection could not be established",
+        _ => "the connection failed",
+    };
+
+    /// <summary>Classifies a transport exception from <see cref="HttpClient"/> or a response stream.</summary>
+    internal static ConnectionFailure Classify(Exception e)
+    {
+        var socket = FindSocketError(e);
+        if (e is HttpRequestException request)
+        {
+            switch (request.HttpRequestError)
+            {
+                case HttpRequestError.NameResolutionError:
+                    return ConnectionFailure.HostNotFound;
+                case HttpRequestError.SecureConnectionError:
+                    return ConnectionFailure.SecureConnection;
+                case HttpRequestError.ResponseEnded:
+                    return ConnectionFailure.Reset;
+            }
+        }
+
+        return socket switch
+        {
+            SocketError.ConnectionRefused => ConnectionFailure.Refused,
+            SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => ConnectionFailure.HostNotFound,
+            SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.TimedOut or SocketError.HostDown => ConnectionFailure.Unreachable,
+            SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown => ConnectionFailure.Reset,
+            _ when e is IOException || e is HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse } => ConnectionFailure.Reset,
+            _ => ConnectionFailure.Other,
+        };
+    }
+
+    private static SocketError? FindSocketError(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket)
+            {
+                return socket.SocketErrorCode;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>
+/// A track could not be downloaded completely, after resuming and, for an expired URL, fetching fresh URLs for the same
+/// run. Nothing was left at the destination; the run's results can be downloaded again by <see cref="CambException.RunId"/>.
+/// </summary>
+public sealed class SeparationDownloadException : CambException
+{
+    public SeparationDownloadException(string message, Uri redactedUrl, int? statusCode = null, Exception? inner = null, bool isTransient = true)
+        : base(message, statusCode, inner)
     {
         RedactedUrl = redactedUrl;
-        StatusCode = statusCode;
+        IsTransient = isTransient;
     }
 
     /// <summary>The URL without its query (presigned signatures are credentials).</summary>
     public Uri RedactedUrl { get; }
 
-    public int? StatusCode { get; }
+    public override bool IsTransient { get; }
 }

@@ -14,6 +14,9 @@ public sealed record SeparationResult(long RunId, Uri ForegroundUrl, Uri Backgro
 /// <summary>The two files a separation wrote.</summary>
 public sealed record SeparatedFiles(string ForegroundPath, string BackgroundPath, SeparationResult Result);
 
+/// <summary>Bytes moved so far, and the total once the size is known.</summary>
+public readonly record struct TransferProgress(long Bytes, long? TotalBytes);
+
 /// <summary>Optional fields of the create request.</summary>
 public sealed record SeparationStartOptions
 {

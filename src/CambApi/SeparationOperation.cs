@@ -42,7 +42,16 @@ public sealed partial class SeparationOperation
     /// <summary>Reads the task's status once.</summary>
     public async Task<TaskStatus> UpdateStatusAsync(CancellationToken cancellationToken = default)
     {
-        var result = await _client.Rest.GetAudioSeparationStatusAsync(TaskId, run_id: null, cancellationToken).ConfigureAwait(false);
+        OrchestratorPipelineResult result;
+        try
+        {
+            result = await _client.Rest.GetAudioSeparationStatusAsync(TaskId, run_id: null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CambException e) when (e.Annotate(taskId: TaskId, runId: RunId))
+        {
+            throw; // unreachable: Annotate only records the task and returns false
+        }
+
         Status = result.Status;
         RunId = result.Run_id ?? RunId;
         ExceptionReason = result.Exception_reason;
@@ -145,7 +154,14 @@ public sealed partial class SeparationOperation
             throw new SeparationFailedException(TaskId, Status, "NO_RUN_ID", "The service reported SUCCESS without a run id.");
         }
 
-        return await _client.GetResultAsync(runId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await _client.GetResultAsync(runId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CambException e) when (e.Annotate(taskId: TaskId))
+        {
+            throw; // unreachable: Annotate only records the task and returns false
+        }
     }
 
     /// <summary>Retry-After as seconds or an HTTP date, from a failed response's headers.</summary>

@@ -144,6 +144,6 @@ public sealed class ResponseTests : ApiStubFixture
         Assert.That(error!.Message, Does.Not.Contain(ApiKey.HeaderName).And.Not.Contain(Key));
         Assert.That(Server.LogEntries.Single().RequestMessage!.Headers![ApiKey.HeaderName], Is.EqualTo(new[] { Key }),
             "the key was sent, so its absence from the message is meaningful");
-        Assert.That((HttpStatusCode)error.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+        Assert.That((HttpStatusCode?)error.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
     }
 }

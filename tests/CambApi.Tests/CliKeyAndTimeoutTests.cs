@@ -102,11 +102,11 @@ public sealed class CliKeyAndTimeoutTests
         var (exit, _, stderr) = await Camb("separate", Wav(), "--out", Path.Combine(_dir, "out"), "--base-url", api.Url + "/apis/", "--api-key", Key, "--timeout", "1s");
 
         Assert.That(exit, Is.EqualTo(ExitCodes.TimedOut), stderr);
-        Assert.That(stderr, Does.Contain("timed out waiting for task task-stalled-7; it goes on at the service — check it with: camb status task-stalled-7"));
+        Assert.That(stderr, Does.Contain("camb: take.wav: still PENDING after").And.Contain("task task-stalled-7 goes on at the service — run the same command again to resume"));
         Assert.That(stderr, Does.Not.Contain("   at ").And.Not.Contain("Exception"));
         // Not a timing assertion: proof that the in-flight request did not hold the CLI for its own 300 s.
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)));
-        Assert.That(Directory.GetFiles(Path.Combine(_dir, "out")), Is.Empty);
+        Assert.That(Directory.GetFiles(Path.Combine(_dir, "out")).Select(Path.GetFileName), Is.EqualTo(new[] { ".camb-journal.jsonl" }), "only the journal, which holds the task id");
     }
 
     [TestCase("90s", 90)]

@@ -46,7 +46,7 @@ public sealed class CliTests
         Assert.That(results, Has.Count.EqualTo(4));
         foreach (var result in results)
         {
-            Assert.That(result["ok"]!.Value<bool>() && result["sums_to_input"]!.Value<bool>(), result.ToString());
+            Assert.That(result["outcome"]!.Value<string>() == "ok" && result["sums_to_input"]!.Value<bool>(), result.ToString());
             var input = PcmWav.Read(File.ReadAllBytes(result["input"]!.Value<string>()!));
             var fg = PcmWav.Read(File.ReadAllBytes(result["foreground"]!.Value<string>()!));
             var bg = PcmWav.Read(File.ReadAllBytes(result["background"]!.Value<string>()!));
@@ -55,7 +55,7 @@ public sealed class CliTests
             Assert.That(Path.GetDirectoryName(result["foreground"]!.Value<string>()), Is.EqualTo(Path.GetFullPath(output)), "files stay in the output folder");
         }
 
-        Assert.That(Directory.GetFiles(output), Has.Length.EqualTo(8), "two files per input and nothing else");
+        Assert.That(Directory.GetFiles(output).Where(f => !f.EndsWith(".camb-journal.jsonl", StringComparison.Ordinal)).ToList(), Has.Count.EqualTo(8), "two files per input and nothing else but the journal");
     }
 
     [Test]
@@ -80,7 +80,7 @@ public sealed class CliTests
 
         Assert.That(exit, Is.EqualTo(3));
         var results = JArray.Parse(stdout);
-        Assert.That(results.Single(r => r["input"]!.Value<string>() == bad)["error"]!.Value<string>(), Does.Contain("INVALID_SOURCE_DATA"));
+        Assert.That(results.Single(r => r["input"]!.Value<string>() == bad)["error"]!["message"]!.Value<string>(), Does.Contain("INVALID_SOURCE_DATA"));
     }
 
     [Test]
@@ -145,7 +145,7 @@ public sealed class CliTests
         Assert.That(status.Exit, Is.EqualTo(0), status.Err);
         Assert.That(status.Out, Does.Contain($"{operation.TaskId}: SUCCESS (run {result.RunId})"));
         Assert.That(one.Exit, Is.EqualTo(0), one.Err);
-        Assert.That(JObject.Parse(one.Out)["foreground"]!.Value<string>(), Does.EndWith($"/files/{result.RunId}/foreground.wav"));
+        Assert.That(JArray.Parse(one.Out).Single()["foreground"]!.Value<string>(), Does.EndWith($"/files/{result.RunId}/foreground.wav"));
         Assert.That(many.Exit, Is.EqualTo(3), "one of two runs is unknown: partial success");
         Assert.That(many.Err, Does.Contain("no result for run 999999"));
         foreach (var text in new[] { status.Out, status.Err, one.Out, one.Err, many.Out, many.Err })
@@ -191,7 +191,7 @@ public sealed class CliTests
     {
         using var output = new SignallingWriter("CAMB_API_KEY=");
         using var cancel = new CancellationTokenSource();
-        var run = CambCli.RunAsync(["simulate"], CliConsole.Plain(output, TextWriter.Null), cancel.Token);
+        var run = CambCli.RunAsync(["simulate"], CliConsole.Plain(output, TextWriter.Null), cancellationToken: cancel.Token);
 
         await output.Seen.WaitAsync(TimeSpan.FromSeconds(30));
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -61,7 +61,8 @@ public sealed class DeadlineTests : WorkflowFixture
         Assert.That(error.RedactedUrl!.AbsolutePath, Is.EqualTo("/apis/audio-separation/t-1"));
         Assert.That(error.AttemptTimeout, Is.EqualTo(TimeSpan.FromSeconds(5)));
         Assert.That(error.Message, Is.EqualTo("GET /apis/audio-separation/t-1 got no answer within 5 s."));
-        Assert.That(error, Is.InstanceOf<TimeoutException>());
+        Assert.That(error, Is.InstanceOf<CambException>(), "one of the library's failure types");
+        Assert.That(error.IsTransient, Is.True);
         Assert.That(stall.Calls, Is.EqualTo(attempts));
     }
 

@@ -192,12 +192,15 @@ public sealed class SimulatorTests
         await operation.UpdateStatusAsync();
         var result = await client.GetResultAsync(operation.RunId!.Value);
 
-        time.Advance(TimeSpan.FromMinutes(6));
-        var error = await Assert.ThrowsAsync<SeparationDownloadException>(() => client.DownloadAsync(result, Path.Combine(_dir, "out"), "e"));
+        using var plain = new HttpClient();
+        Assert.That((int)(await plain.GetAsync(result.ForegroundUrl)).StatusCode, Is.EqualTo(200), "valid before");
 
-        Assert.That(error!.StatusCode, Is.EqualTo(403));
-        Assert.That(error.Message, Does.Not.Contain("signature="));
-        Assert.That(Directory.GetFiles(Path.Combine(_dir, "out")), Is.Empty);
+        time.Advance(TimeSpan.FromMinutes(6));
+
+        Assert.That((int)(await plain.GetAsync(result.ForegroundUrl)).StatusCode, Is.EqualTo(403), "expired after its lifetime");
+        var files = await client.DownloadAsync(result, Path.Combine(_dir, "out"), "e");
+        Assert.That(File.Exists(files.ForegroundPath) && File.Exists(files.BackgroundPath), "the client answers the expiry with fresh URLs for the same run");
+        Assert.That(sim.Uploads, Is.EqualTo(1), "and never with a new upload");
     }
 
     [TestCase("3000000000")]

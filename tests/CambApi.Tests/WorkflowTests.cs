@@ -113,8 +113,9 @@ public sealed class WorkflowTests : WorkflowFixture
 
         var error = await Assert.ThrowsAsync<CambApiException>(() => client.StartSeparationAsync(Input()));
 
-        Assert.That(error!.Message, Does.StartWith("The service accepted the upload but returned no task id."));
+        Assert.That(error!.Message, Is.EqualTo("The service's answer (HTTP 200) could not be read: The service accepted the upload but returned no task id."));
         Assert.That(error.StatusCode, Is.EqualTo(200));
+        Assert.That(error.IsUnreadableAnswer, Is.True);
     }
 
     [Test]
@@ -327,7 +328,7 @@ public sealed class WorkflowTests : WorkflowFixture
         using var client = Client(storageTransport: new TruncatingStorage(declared: 1000, actual: 10));
         var result = new SeparationResult(1, new Uri("https://storage.example/f.wav"), new Uri("https://storage.example/b.wav"));
 
-        await Assert.ThrowsAsync<SeparationDownloadException>(() => client.DownloadAsync(result, output, "x"));
+        await Assert.ThrowsAsync<SeparationDownloadException>(() => client.DownloadAsync(result, output, "x", overwrite: true));
 
         Assert.That(File.ReadAllText(existing), Is.EqualTo("previous good file"));
     }

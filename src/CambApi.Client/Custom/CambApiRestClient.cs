@@ -52,6 +52,13 @@ public partial class CambApiRestClient
         return new Scope(() => RequestCustomizer.Value = previous);
     }
 
+    /// <summary>
+    /// Bodies are read as text, asynchronously, then parsed: the generator's stream mode deserializes synchronously
+    /// from the network stream (blocking a pool thread on a slow answer), and the text lets an error or an unreadable
+    /// answer quote what the service said. API answers are small JSON documents.
+    /// </summary>
+    partial void Initialize() => ReadResponseAsString = true;
+
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Implements a generated instance partial method.")]
     partial void PrepareRequest(HttpClient client, HttpRequestMessage request, string url) => RequestCustomizer.Value?.Invoke(request);
 

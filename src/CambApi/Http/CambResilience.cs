@@ -39,12 +39,16 @@ internal static class CambResilience
         builder.AddTimeout(options.AttemptTimeout);
     }
 
-    /// <summary>The resilience handler for a directly constructed client, with the timeout translation outside it.</summary>
-    public static DelegatingHandler CreateHandler(AudioSeparationClientOptions options, HttpMessageHandler inner)
+    /// <summary>
+    /// The resilience handler for a directly constructed client, with the failure translation outside it and, for the
+    /// API (<paramref name="bufferResponses"/>), each answer read whole inside it, per attempt.
+    /// </summary>
+    public static DelegatingHandler CreateHandler(AudioSeparationClientOptions options, HttpMessageHandler inner, bool bufferResponses)
     {
         var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
         Configure(builder, options);
-        return new AttemptTimeoutHandler(options.AttemptTimeout) { InnerHandler = new ResilienceHandler(builder.Build()) { InnerHandler = inner } };
+        var attempt = bufferResponses ? new ResponseBufferingHandler { InnerHandler = inner } : inner;
+        return new FailureTranslationHandler(options.AttemptTimeout) { InnerHandler = new ResilienceHandler(builder.Build()) { InnerHandler = attempt } };
     }
 
     /// <summary>

@@ -1,57 +1,111 @@
 using System.Net;
+using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 
 namespace CambApi.Http;
 
 /// <summary>
-/// Streams a presigned storage URL to disk: through a temporary file in the destination folder, checked
-/// against Content-Length, then renamed into place, so the destination holds a whole file or nothing.
+/// Streams a presigned storage URL to disk so that the destination holds a whole file or nothing: into a temporary
+/// file beside it, then renamed into place. A body cut off mid-way (reset, short body, stall) is resumed with an HTTP
+/// <c>Range</c> request guarded by <c>If-Range</c> (the ETag, else Last-Modified), so the bytes already here are kept
+/// only if the object is unchanged; an expired URL (403) is answered by fresh URLs for the same run.
 /// </summary>
-internal sealed partial class StorageDownloader(HttpClient storage, ILogger logger)
+/// <remarks>
+/// Hand-written rather than a library's: no served package resumes an <see cref="HttpClient"/> download by Range, and the
+/// storage pipeline's retry policy (Polly) covers only the exchange up to the response headers — a body is read later,
+/// outside it.
+/// </remarks>
+internal sealed partial class StorageDownloader(HttpClient storage, ILogger logger, AudioSeparationClientOptions options)
 {
-    public async Task<long> DownloadAsync(Uri url, string destinationPath, IProgress<long>? bytesProgress, CancellationToken cancellationToken)
+    /// <summary>Fresh URLs asked for per track: one expiry is normal, a second means the new ones are refused too.</summary>
+    internal const int MaxUrlRefreshes = 2;
+
+    private const int BufferSize = 1 << 16;
+
+    /// <remarks>
+    /// <c>refreshUrl</c> gives a fresh URL for the same object after a 403 (null: fail on the first 403); <c>progress</c>
+    /// gets the bytes written so far and the size once known (back to 0 if the object had to be fetched anew).
+    /// </remarks>
+    public async Task<long> DownloadAsync(Uri url, string destinationPath, bool overwrite, Func<CancellationToken, Task<Uri>>? refreshUrl,
+        Action<long, long?>? progress, CancellationToken cancellationToken)
     {
         RequireSafeUrl(url);
         var directory = Path.GetDirectoryName(destinationPath)!;
         var temp = Path.Combine(directory, $".{Path.GetFileName(destinationPath)}.{Guid.NewGuid():N}.part");
         try
         {
-            using var response = await storage.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            var transfer = new Transfer();
+            // Plain (synchronous) writes: on Linux an "async" FileStream only emulates async on the thread pool.
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            await using (file.ConfigureAwait(false))
             {
-                throw new SeparationDownloadException(
-                    $"Downloading {Redaction.Url(url)} failed with HTTP {(int)response.StatusCode}.", Redact(url), (int)response.StatusCode);
-            }
-
-            var expected = response.Content.Headers.ContentLength;
-            long written = 0;
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var buffer = new byte[1 << 16];
-                int read;
-                while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                var refreshes = 0;
+                var attemptsWithoutProgress = 0;
+                while (true)
                 {
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    written += read;
-                    bytesProgress?.Report(written);
+                    var before = transfer.Written;
+                    try
+                    {
+                        if (await AttemptAsync(url, file, transfer, progress, cancellationToken).ConfigureAwait(false))
+                        {
+                            break;
+                        }
+                    }
+                    catch (UrlExpiredException) when (refreshUrl is not null && refreshes < MaxUrlRefreshes)
+                    {
+                        refreshes++;
+                        LogRefreshing(logger, Redaction.Url(url));
+                        url = await refreshUrl(cancellationToken).ConfigureAwait(false);
+                        RequireSafeUrl(url);
+                        continue;
+                    }
+                    catch (UrlExpiredException e)
+                    {
+                        throw new SeparationDownloadException(
+                            $"Downloading {Redaction.Url(url)} was refused (HTTP 403): the link has expired or is not valid.", Redact(url), 403, e, isTransient: false);
+                    }
+                    catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+                    {
+                        // The body broke off: resume from the bytes kept, as long as each try brings some.
+                        attemptsWithoutProgress = transfer.Written > before ? 0 : attemptsWithoutProgress + 1;
+                        if (attemptsWithoutProgress > options.MaxRetries)
+                        {
+                            throw new SeparationDownloadException(
+                                $"Downloading {Redaction.Url(url)} kept breaking off at {transfer.Written} of {transfer.Total?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} bytes.",
+                                Redact(url), inner: e);
+                        }
+
+                        LogResuming(logger, Redaction.Url(url), transfer.Written, e.Message);
+                        continue;
+                    }
+
+                    // Ended cleanly but short of the size the host announced: ask for the rest.
+                    attemptsWithoutProgress = transfer.Written > before ? 0 : attemptsWithoutProgress + 1;
+                    if (attemptsWithoutProgress > options.MaxRetries)
+                    {
+                        throw new SeparationDownloadException(
+                            $"Downloading {Redaction.Url(url)} stopped at {transfer.Written} of {transfer.Total} bytes.", Redact(url));
+                    }
                 }
             }
 
-            if (expected is { } length && length != written)
+            try
             {
-                throw new SeparationDownloadException(
-                    $"Downloading {Redaction.Url(url)} stopped at {written} of {length} bytes.", Redact(url));
+                File.Move(temp, destinationPath, overwrite);
+            }
+            catch (IOException e) when (!overwrite && File.Exists(destinationPath))
+            {
+                throw new SeparationDownloadException($"{destinationPath} appeared while downloading; it was left as it is.", Redact(url), inner: e, isTransient: false);
             }
 
-            File.Move(temp, destinationPath, overwrite: true);
             if (logger.IsEnabled(LogLevel.Information))
             {
-                LogDownloaded(logger, Redaction.Url(url), written, destinationPath);
+                LogDownloaded(logger, Redaction.Url(url), transfer.Written, destinationPath);
             }
-            return written;
+
+            return transfer.Written;
         }
-        catch (Exception e) when (e is HttpRequestException or CambRequestTimeoutException or IOException and not SeparationDownloadException)
+        catch (CambException e) when (e is CambConnectionException or CambRequestTimeoutException)
         {
             throw new SeparationDownloadException($"Downloading {Redaction.Url(url)} failed: {e.Message}", Redact(url), inner: e);
         }
@@ -62,6 +116,96 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
                 File.Delete(temp);
             }
         }
+    }
+
+    /// <summary>One request: the whole object, or the rest of it. True when the file is complete.</summary>
+    private async Task<bool> AttemptAsync(Uri url, FileStream file, Transfer transfer, Action<long, long?>? progress, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (transfer.Written > 0)
+        {
+            request.Headers.Range = new RangeHeaderValue(transfer.Written, null);
+            request.Headers.IfRange = transfer.ETag is { IsWeak: false } etag ? new RangeConditionHeaderValue(etag)
+                : transfer.LastModified is { } modified ? new RangeConditionHeaderValue(modified) : null;
+        }
+
+        using var response = await storage.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new UrlExpiredException();
+        }
+
+        if (response.StatusCode == HttpStatusCode.PartialContent && response.Content.Headers.ContentRange is { From: { } from } range && from == transfer.Written &&
+            (transfer.Total is null || range.Length is null || range.Length == transfer.Total))
+        {
+            transfer.Total = range.Length ?? transfer.Total;
+        }
+        else if (response.StatusCode == HttpStatusCode.OK)
+        {
+            // The whole object: the first answer, or the host ignored the Range or found the object changed (If-Range).
+            Restart(file, transfer, progress);
+            transfer.Total = response.Content.Headers.ContentLength;
+            transfer.ETag = response.Headers.ETag;
+            transfer.LastModified = response.Content.Headers.LastModified;
+        }
+        else if (response.StatusCode is HttpStatusCode.PartialContent or HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            // A range that does not continue what we have: start over, without a Range.
+            Restart(file, transfer, progress);
+            throw new IOException($"the host answered {(int)response.StatusCode} to a resume; starting over");
+        }
+        else
+        {
+            var status = (int)response.StatusCode;
+            throw new SeparationDownloadException($"Downloading {Redaction.Url(url)} failed with HTTP {status}.", Redact(url), status, isTransient: status >= 500);
+        }
+
+        // No byte for a whole attempt timeout is a stall: give up on this connection and resume on a new one.
+        using var idle = new CancellationTokenSource(options.AttemptTimeout, options.TimeProvider);
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
+        var buffer = new byte[BufferSize];
+        try
+        {
+            var body = await response.Content.ReadAsStreamAsync(reading.Token).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                int read;
+                while ((read = await body.ReadAsync(buffer, reading.Token).ConfigureAwait(false)) > 0)
+                {
+                    idle.CancelAfter(options.AttemptTimeout);
+                    file.Write(buffer, 0, read);
+                    transfer.Written += read;
+                    progress?.Invoke(transfer.Written, transfer.Total);
+                }
+            }
+        }
+        catch (OperationCanceledException e) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new IOException($"no data for {options.AttemptTimeout.TotalSeconds:0.#} s", e);
+        }
+
+        file.Flush();
+        if (transfer.Total is { } total && transfer.Written > total)
+        {
+            Restart(file, transfer, progress);
+            throw new IOException("the host sent more than the announced size; starting over");
+        }
+
+        return transfer.Total is not { } expected || transfer.Written == expected;
+    }
+
+    private static void Restart(FileStream file, Transfer transfer, Action<long, long?>? progress)
+    {
+        if (transfer.Written > 0)
+        {
+            file.SetLength(0);
+            file.Position = 0;
+            transfer.Written = 0;
+            progress?.Invoke(0, transfer.Total);
+        }
+
+        transfer.ETag = null;
+        transfer.LastModified = null;
     }
 
     /// <summary>https only, except a loopback address (a local simulator or test server).</summary>
@@ -82,6 +226,27 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
 
     private static Uri Redact(Uri url) => new(Redaction.Url(url));
 
+    /// <summary>What one track's transfer knows across attempts.</summary>
+    private sealed class Transfer
+    {
+        public long Written { get; set; }
+
+        public long? Total { get; set; }
+
+        public EntityTagHeaderValue? ETag { get; set; }
+
+        public DateTimeOffset? LastModified { get; set; }
+    }
+
+    /// <summary>A 403 from storage: for a presigned URL, nearly always its expiry.</summary>
+    private sealed class UrlExpiredException : Exception;
+
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Downloaded {Url} ({Bytes} bytes) to {Path}")]
     private static partial void LogDownloaded(ILogger logger, string url, long bytes, string path);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Download of {Url} broke off at {Bytes} bytes ({Reason}); resuming")]
+    private static partial void LogResuming(ILogger logger, string url, long bytes, string reason);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Storage refused {Url} (HTTP 403, expired?); fetching fresh URLs for the run")]
+    private static partial void LogRefreshing(ILogger logger, string url);
 }

@@ -1,0 +1,82 @@
+using System.Globalization;
+
+namespace CambApi.Cli.Commands;
+
+internal sealed record DownloadRequest(long[] RunIds, string[] TaskIds, string Out, bool Json, TimeSpan? Timeout, bool Overwrite, Connection Connection);
+
+/// <summary>
+/// <c>camb download</c>: finishes a job started anywhere — by run id (just the files) or by task id (wait, then the files) —
+/// into a folder, with the same journal, resumption and overwrite rules as <c>separate</c>.
+/// </summary>
+internal static class DownloadCommand
+{
+    private sealed record Job(JournalEntry Entry, string Name);
+
+    public static async Task<int> RunAsync(CliConsole console, DownloadRequest request, Action<AudioSeparationClientOptions>? configureClient, CancellationToken cancellationToken)
+    {
+        if (request.RunIds.Length + request.TaskIds.Length == 0)
+        {
+            return SeparateCommand.Usage(console, "name at least one run id, or a task with --task (see camb download --help).");
+        }
+
+        try
+        {
+            foreach (var id in request.RunIds)
+            {
+                MediaInput.ValidateRunId(id, "run-ids");
+            }
+
+            foreach (var id in request.TaskIds)
+            {
+                MediaInput.ValidateTaskId(id, "--task");
+            }
+        }
+        catch (ArgumentException e)
+        {
+            return SeparateCommand.Usage(console, e.Message);
+        }
+
+        if (OutputCheck.NotWritable(request.Out) is { } problem)
+        {
+            return SeparateCommand.Usage(console, problem);
+        }
+
+        using var journal = BatchJournal.Open(request.Out);
+        // A run or task the journal knows keeps its input's name; one started elsewhere is named after its id.
+        var jobs = request.RunIds.Distinct().Select(id =>
+                new Job(journal.FindRun(id) ?? new JournalEntry { Stem = $"run-{id.ToString(CultureInfo.InvariantCulture)}", RunId = id }, $"run {id}"))
+            .Concat(request.TaskIds.Distinct(StringComparer.Ordinal).Select(id =>
+                new Job(journal.FindTask(id) ?? new JournalEntry { Stem = AudioSeparationClient.OutputNameFor($"task-{id}.x"), TaskId = id }, $"task {id}")))
+            .ToList();
+
+        var output = new OutputFolder(Path.GetFullPath(request.Out), request.Overwrite);
+        if (!request.Overwrite && OutputCheck.Foreign(journal, output.Path, jobs.Select(j => j.Entry.Stem)) is { } foreign)
+        {
+            return SeparateCommand.Usage(console, foreign);
+        }
+
+        AudioSeparationClient client;
+        try
+        {
+            client = request.Connection.CreateClient(request.Timeout, simulator: null, configureClient);
+        }
+        catch (ArgumentException e)
+        {
+            return SeparateCommand.Usage(console, e.Message);
+        }
+
+        using (client)
+        {
+            var outcomes = await SeparationJobs.RunAllAsync(console, request.Json, jobs, concurrency: 2,
+                job => (job.Name, 0),
+                (job, progress, ct) => job.Entry.FilesIntact()
+                    ? Task.FromResult(new FileOutcome(job.Entry.Input, job.Name, Outcome.Skipped, "SUCCESS", job.Entry.TaskId, job.Entry.RunId, job.Entry.Foreground, job.Entry.Background))
+                    : SeparationJobs.ContinueAsync(client, journal, job.Entry, input: null, job.Name, output, progress, ct),
+                job => SeparationJobs.Interrupted(null, job.Name, job.Entry),
+                cancellationToken);
+
+            Rendering.Report.Write(console, outcomes, request.Json);
+            return FileOutcome.ExitCode(outcomes);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using CambApi.Simulator;
+
+namespace CambApi.Cli.Commands;
+
+internal sealed record SeparateRequest(string[] Inputs, string Out, bool Simulate, bool Json, TimeSpan? Timeout, int Concurrency, bool Overwrite, Connection Connection);
+
+/// <summary>One input file and the output name it gets.</summary>
+internal sealed record InputFile(string Path, string Name, string Stem);
+
+/// <summary><c>camb separate</c>: files and folders in, two tracks per file out, resumable through the batch journal.</summary>
+internal static class SeparateCommand
+{
+    public static async Task<int> RunAsync(CliConsole console, SeparateRequest request, Action<AudioSeparationClientOptions>? configureClient, CancellationToken cancellationToken)
+    {
+        if (request.Concurrency is < 1 or > 16)
+        {
+            return Usage(console, "--concurrency must be between 1 and 16.");
+        }
+
+        List<InputFile> files;
+        try
+        {
+            files = ExpandInputs(request.Inputs, out var skipped);
+            foreach (var path in skipped)
+            {
+                console.Error.WriteLine($"camb: skipped {path}: not a supported audio file (WAV, MP3, FLAC, AAC)");
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or IOException)
+        {
+            return Usage(console, e.Message);
+        }
+
+        // Two inputs that would write the same names: refused before anything is uploaded, never one silently lost.
+        if (files.GroupBy(f => f.Stem, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } clash)
+        {
+            return Usage(console, $"{string.Join(" and ", clash.Select(f => f.Name))} would both write {clash.Key}.foreground/background in {request.Out}; " +
+                                  "separate them in different --out folders, or rename one.");
+        }
+
+        if (OutputCheck.NotWritable(request.Out) is { } problem)
+        {
+            return Usage(console, problem);
+        }
+
+        using var journal = BatchJournal.Open(request.Out);
+        var output = new OutputFolder(Path.GetFullPath(request.Out), request.Overwrite);
+        if (!request.Overwrite && OutputCheck.Foreign(journal, output.Path, files.Select(f => f.Stem)) is { } foreign)
+        {
+            return Usage(console, foreign);
+        }
+
+        await using var simulator = request.Simulate ? await CambSimulator.StartAsync(cancellationToken: cancellationToken) : null;
+        AudioSeparationClient client;
+        try
+        {
+            client = request.Connection.CreateClient(request.Timeout, simulator, configureClient);
+        }
+        catch (ArgumentException e)
+        {
+            return Usage(console, e.Message);
+        }
+
+        using (client)
+        {
+            var outcomes = await SeparationJobs.RunAllAsync(console, request.Json, files, request.Concurrency,
+                file => (file.Name, new FileInfo(file.Path).Length),
+                async (file, progress, ct) =>
+                {
+                    var hash = await SeparationJobs.HashAsync(file.Path, ct);
+                    var known = journal.Find(file.Stem);
+                    if (known is not null && known.Sha256 == hash && known.FilesIntact())
+                    {
+                        return new FileOutcome(file.Path, file.Name, Outcome.Skipped, "SUCCESS", known.TaskId, known.RunId, known.Foreground, known.Background);
+                    }
+
+                    // A new or changed input starts afresh, but keeps claiming the files the journal wrote under its name.
+                    // Task and run ids from an embedded simulator died with it.
+                    var entry = known is not null && known.Sha256 == hash && !request.Simulate
+                        ? known
+                        : new JournalEntry { Stem = file.Stem, Input = file.Path, Sha256 = hash, Foreground = known?.Foreground, Background = known?.Background };
+                    return await SeparationJobs.ContinueAsync(client, journal, entry, file.Path, file.Name, output, progress, ct);
+                },
+                file => SeparationJobs.Interrupted(file.Path, file.Name, journal.Find(file.Stem) is { } e && e.Input == file.Path ? e : null),
+                cancellationToken);
+
+            Rendering.Report.Write(console, outcomes, request.Json);
+            return FileOutcome.ExitCode(outcomes);
+        }
+    }
+
+    /// <summary>Files named directly, and the supported files directly inside folders (others listed in <paramref name="skipped"/>).</summary>
+    internal static List<InputFile> ExpandInputs(IEnumerable<string> inputs, out List<string> skipped)
+    {
+        var files = new List<InputFile>();
+        skipped = [];
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+            {
+                foreach (var path in Directory.EnumerateFiles(input).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal))
+                {
+                    if (MediaInput.SupportedFormats.ContainsKey(Path.GetExtension(path)) && new FileInfo(path).Length > 0)
+                    {
+                        files.Add(new InputFile(Path.GetFullPath(path), Path.GetFileName(path), AudioSeparationClient.OutputNameFor(path)));
+                    }
+                    else
+                    {
+                        skipped.Add(path);
+                    }
+                }
+            }
+            else if (input.StartsWith('-') && !File.Exists(input))
+            {
+                // The inputs argument takes any token; a misspelt option is not a missing audio file.
+                throw new ArgumentException($"unknown option '{input.Split('=', ':')[0]}' (see camb separate --help).");
+            }
+            else
+            {
+                var path = MediaInput.ValidateFile(input, nameof(inputs));
+                files.Add(new InputFile(path, Path.GetFileName(path), AudioSeparationClient.OutputNameFor(path)));
+            }
+        }
+
+        return files.Count > 0 ? files : throw new ArgumentException("no supported audio files (WAV, MP3, FLAC, AAC) in the inputs.");
+    }
+
+    internal static int Usage(CliConsole console, string message)
+    {
+        console.Error.WriteLine($"camb: {Failures.Trim(message)}");
+        return ExitCodes.BadUsage;
+    }
+}
+
+/// <summary>Checks on the output folder made before anything is sent.</summary>
+internal static class OutputCheck
+{
+    /// <summary>Creates the folder and proves a file can be written there.</summary>
+    public static string? NotWritable(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+            var probe = Path.Combine(folder, $".camb-write-test-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return $"the output folder '{folder}' is not writable: {e.Message}";
+        }
+    }
+
+    /// <summary>A file the outputs would replace that the journal did not write, described; null when there is none.</summary>
+    public static string? Foreign(BatchJournal journal, string folder, IEnumerable<string> stems)
+    {
+        var foreign = stems.SelectMany(stem => AudioSeparationClient.ExistingOutputs(folder, stem)).Where(f => !journal.Wrote(f)).ToList();
+        return foreign.Count == 0 ? null
+            : $"{foreign[0]}{(foreign.Count > 1 ? $" (and {foreign.Count - 1} more)" : "")} already exists and was not written by camb; " +
+              "pass --overwrite to replace it, or choose another --out.";
+    }
+}
