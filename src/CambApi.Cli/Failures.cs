@@ -62,6 +62,7 @@ internal static class Failures
         {
             CambConnectionException c => $"could not download from {host}: {Reason(c)}",
             CambRequestTimeoutException => $"the storage host {host} did not answer in time",
+            _ when d.StatusCode is >= 300 and < 400 => Trim(d.Message),
             _ when d.StatusCode == 403 => $"the download link was refused (HTTP 403) even after fetching fresh links for run {d.RunId}",
             _ when d.StatusCode is { } status => $"the storage host answered HTTP {status} for {Path.GetFileName(d.RedactedUrl.AbsolutePath)}",
             _ => Trim(d.Message),

@@ -35,6 +35,9 @@ public sealed record SimulatedOutcome
     /// <summary>The first N polls of the task get 429 with Retry-After.</summary>
     public int BusyPolls { get; init; }
 
+    /// <summary>The first N polls of the task are cut off mid-answer (a connection reset after part of the JSON).</summary>
+    public int ResetPolls { get; init; }
+
     /// <summary>The first N uploads of a file of this name get 503 with Retry-After.</summary>
     public int UnavailableUploads { get; init; }
 
@@ -116,6 +119,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
     private readonly byte[] _signingKey = RandomNumberGenerator.GetBytes(32);
     private long _nextRunId = 1000;
     private int _storageRequests;
+    private int _statusPolls;
 
     private CambSimulator(SimulatorOptions options)
     {
@@ -132,6 +136,12 @@ public sealed partial class CambSimulator : IAsyncDisposable
 
     /// <summary>Uploads accepted so far (tasks created): what a user would have paid for.</summary>
     public int Uploads => _tasks.Count;
+
+    /// <summary>Faults the storage host plays, one per download request (the same queue as <see cref="SimulatorOptions.StorageFaults"/>).</summary>
+    public ConcurrentQueue<StorageFault> StorageFaults => _options.StorageFaults;
+
+    /// <summary>Status requests received (retries included).</summary>
+    public int StatusPolls => _statusPolls;
 
     /// <summary>Requests the storage host has answered (ranges and failures included).</summary>
     public int StorageRequests => _storageRequests;
@@ -190,7 +200,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
                 : Results.Json(new { detail = "Invalid or missing API key" }, statusCode: 401));
 
         apis.MapPost("/audio-separation", CreateAsync).DisableAntiforgery();
-        apis.MapGet("/audio-separation/{task_id}", (string task_id) => StatusAsync(task_id));
+        apis.MapGet("/audio-separation/{task_id}", (HttpContext context, string task_id) => StatusAsync(context, task_id));
         apis.MapGet("/audio-separation-result/{run_id}", (string run_id) =>
             // FastAPI takes any integer (Python ints are unbounded; 64-bit here): an unknown one is a 404, not a 422.
             long.TryParse(run_id, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id)
@@ -234,14 +244,27 @@ public sealed partial class CambSimulator : IAsyncDisposable
         return Results.Json(new { task_id = id });
     }
 
-    private async Task<IResult> StatusAsync(string taskId)
+    private async Task<IResult> StatusAsync(HttpContext context, string taskId)
     {
+        Interlocked.Increment(ref _statusPolls);
         if (!_tasks.TryGetValue(taskId, out var task))
         {
             return Results.Json(new { detail = "Task not found" }, statusCode: 404);
         }
 
         await Latency(task.Outcome).ConfigureAwait(false);
+        if (Interlocked.Decrement(ref task.ResetPollsLeft) >= 0)
+        {
+            // Headers and half the JSON, then the connection goes: what a dropped proxy or a restarting pod looks like.
+            var partial = """{"status":"PEND"""u8.ToArray();
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = 64;
+            await context.Response.Body.WriteAsync(partial, context.RequestAborted).ConfigureAwait(false);
+            await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            context.Abort();
+            return Results.Empty;
+        }
+
         if (Interlocked.Decrement(ref task.BusyPollsLeft) >= 0)
         {
             return new RetryAfter(Results.Json(new { detail = "Too many requests" }, statusCode: 429), task.Outcome.RetryAfterSeconds);
@@ -405,6 +428,8 @@ public sealed partial class CambSimulator : IAsyncDisposable
     private sealed class SimTask(string fileName, byte[] data, SimulatedOutcome outcome, DateTimeOffset readyAt)
     {
         public int BusyPollsLeft = outcome.BusyPolls;
+
+        public int ResetPollsLeft = outcome.ResetPolls;
 
         public string FileName { get; } = fileName;
 

@@ -73,10 +73,10 @@ public sealed partial class AudioSeparationClient : IDisposable
     internal static SocketsHttpHandler CreateApiTransport() => new() { AllowAutoRedirect = false };
 
     /// <summary>
-    /// The storage transport: follows redirects (the framework refuses https→http and drops credentials
-    /// off-host; this client carries none anyway — the API key is never added to storage requests).
+    /// The storage transport does not follow redirects itself: the downloader does, checking every target as it checks the
+    /// first URL (https only, http only on loopback). It carries no credentials — the API key is never added to storage requests.
     /// </summary>
-    internal static SocketsHttpHandler CreateStorageTransport() => new() { AllowAutoRedirect = true, MaxAutomaticRedirections = 5 };
+    internal static SocketsHttpHandler CreateStorageTransport() => new() { AllowAutoRedirect = false };
 
     /// <summary>Uploads <paramref name="inputPath"/> and starts a separation task.</summary>
     /// <exception cref="ArgumentException">Missing, empty, a directory or an unsupported format; nothing is sent.</exception>

@@ -106,7 +106,16 @@ internal static class SeparationJobs
                     Error: new Failure("output_exists", $"{foreign} appeared meanwhile and camb did not write it; it was left as it is — pass --overwrite to replace it"));
             }
 
-            var files = await client.DownloadAsync(result, output.Path, entry.Stem, progress, overwrite: true, cancellationToken);
+            SeparatedFiles files;
+            try
+            {
+                files = await client.DownloadAsync(result, output.Path, entry.Stem, progress, overwrite: true, cancellationToken);
+            }
+            catch (Exception) when (ClaimWritten(journal, entry, output.Path))
+            {
+                throw; // unreachable: ClaimWritten only records and returns false
+            }
+
             entry.Foreground = files.ForegroundPath;
             entry.Background = files.BackgroundPath;
             entry.ForegroundBytes = new FileInfo(files.ForegroundPath).Length;
@@ -144,12 +153,34 @@ internal static class SeparationJobs
         }
     }
 
+    /// <summary>
+    /// After a failed download: a track that did land (whole — downloads go through temporary files) is ours, since nothing
+    /// foreign was there before; record it, so that running the command again may replace it. Returns false (an exception filter).
+    /// </summary>
+    private static bool ClaimWritten(BatchJournal journal, JournalEntry entry, string folder)
+    {
+        foreach (var file in AudioSeparationClient.ExistingOutputs(folder, entry.Stem))
+        {
+            if (Path.GetFileName(file).StartsWith(entry.Stem + ".foreground.", StringComparison.Ordinal))
+            {
+                entry.Foreground = file;
+            }
+            else
+            {
+                entry.Background = file;
+            }
+        }
+
+        journal.Record(entry);
+        return false;
+    }
+
     /// <summary>What Ctrl+C left: the task id and the command that resumes it.</summary>
     public static FileOutcome Interrupted(string? input, string name, JournalEntry? entry) =>
         new(input, name, Outcome.Interrupted, TaskId: entry?.TaskId, RunId: entry?.RunId, Error: new Failure("interrupted",
             entry?.TaskId is { } task ? $"interrupted; task {task} goes on at the service — {Failures.Resume}"
             : entry?.RunId is { } run ? $"interrupted while downloading run {run} — {Failures.Resume}"
-            : "interrupted before its upload finished — run the same command again to upload it"));
+            : "interrupted before the service confirmed its upload — run the same command again to upload it"));
 
     /// <summary>SHA-256 of a file's content, for the journal.</summary>
     public static async Task<string> HashAsync(string path, CancellationToken cancellationToken)

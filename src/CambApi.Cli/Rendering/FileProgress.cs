@@ -79,13 +79,18 @@ internal sealed class LineProgress(TextWriter error, string name) : IFileProgres
         }
     }
 
-    public void Done(FileOutcome outcome) => Write(outcome switch
+    /// <summary>Successes only: a failure gets its one line from the report at the end, not two.</summary>
+    public void Done(FileOutcome outcome)
     {
-        { Outcome: Outcome.Ok } => $"downloaded both tracks, {Units.Bytes(_downloaded)} in {Units.Seconds(_download.Elapsed)} ({Units.Speed(_downloaded, _download.Elapsed)})",
-        { Outcome: Outcome.Skipped } => "already done (the journal and the files agree); skipped",
-        { Error: { } error } => $"{outcome.Outcome.ToString().ToLowerInvariant()}: {error.Message}",
-        _ => outcome.Outcome.ToString().ToLowerInvariant(),
-    });
+        if (outcome.Outcome == Outcome.Ok)
+        {
+            Write($"downloaded both tracks, {Units.Bytes(_downloaded)} in {Units.Seconds(_download.Elapsed)} ({Units.Speed(_downloaded, _download.Elapsed)})");
+        }
+        else if (outcome.Outcome == Outcome.Skipped)
+        {
+            Write("already done (the journal and the files agree); skipped");
+        }
+    }
 
     private void Write(string text)
     {

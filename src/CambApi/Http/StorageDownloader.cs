@@ -22,6 +22,8 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
 
     private const int BufferSize = 1 << 16;
 
+    private const int MaxRedirects = 5;
+
     /// <remarks>
     /// <c>refreshUrl</c> gives a fresh URL for the same object after a 403 (null: fail on the first 403); <c>progress</c>
     /// gets the bytes written so far and the size once known (back to 0 if the object had to be fetched anew).
@@ -121,15 +123,7 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
     /// <summary>One request: the whole object, or the rest of it. True when the file is complete.</summary>
     private async Task<bool> AttemptAsync(Uri url, FileStream file, Transfer transfer, Action<long, long?>? progress, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (transfer.Written > 0)
-        {
-            request.Headers.Range = new RangeHeaderValue(transfer.Written, null);
-            request.Headers.IfRange = transfer.ETag is { IsWeak: false } etag ? new RangeConditionHeaderValue(etag)
-                : transfer.LastModified is { } modified ? new RangeConditionHeaderValue(modified) : null;
-        }
-
-        using var response = await storage.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var response = await SendFollowingRedirectsAsync(url, transfer, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Forbidden)
         {
             throw new UrlExpiredException();
@@ -194,6 +188,44 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
         return transfer.Total is not { } expected || transfer.Written == expected;
     }
 
+    /// <summary>
+    /// Sends the GET (with the resume headers), following up to <see cref="MaxRedirects"/> redirects itself: each target is
+    /// checked like the first URL (https, or http on loopback), which the framework's automatic redirects would not do.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendFollowingRedirectsAsync(Uri url, Transfer transfer, CancellationToken cancellationToken)
+    {
+        for (var hops = 0; ; hops++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (transfer.Written > 0)
+            {
+                request.Headers.Range = new RangeHeaderValue(transfer.Written, null);
+                request.Headers.IfRange = transfer.ETag is { IsWeak: false } etag ? new RangeConditionHeaderValue(etag)
+                    : transfer.LastModified is { } modified ? new RangeConditionHeaderValue(modified) : null;
+            }
+
+            var response = await storage.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode is < 300 or >= 400 || response.Headers.Location is not { } location)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            var next = new Uri(url, location);
+            if (UnsafeUrlReason(next) is { } unsafeTarget)
+            {
+                throw new SeparationDownloadException($"The storage host redirected {Redaction.Url(url)} elsewhere: {unsafeTarget}", Redact(url), (int)response.StatusCode, isTransient: false);
+            }
+
+            if (hops >= MaxRedirects)
+            {
+                throw new SeparationDownloadException($"Downloading {Redaction.Url(url)} was redirected more than {MaxRedirects} times.", Redact(url), (int)response.StatusCode, isTransient: false);
+            }
+
+            url = next;
+        }
+    }
+
     private static void Restart(FileStream file, Transfer transfer, Action<long, long?>? progress)
     {
         if (transfer.Written > 0)
@@ -212,16 +244,23 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
     internal static void RequireSafeUrl(Uri url)
     {
         ArgumentNullException.ThrowIfNull(url);
+        if (UnsafeUrlReason(url) is { } reason)
+        {
+            throw new ArgumentException(reason, nameof(url));
+        }
+    }
+
+    private static string? UnsafeUrlReason(Uri url)
+    {
         if (!url.IsAbsoluteUri)
         {
-            throw new ArgumentException($"The download URL '{Redaction.Url(url)}' is not absolute.", nameof(url));
+            return $"The download URL '{Redaction.Url(url)}' is not absolute.";
         }
 
         var loopback = url.IsLoopback || (IPAddress.TryParse(url.Host, out var ip) && IPAddress.IsLoopback(ip));
-        if (url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && loopback))
-        {
-            throw new ArgumentException($"Refusing to download {Redaction.Url(url)}: storage URLs must be https (http only on loopback).", nameof(url));
-        }
+        return url.Scheme != Uri.UriSchemeHttps && !(url.Scheme == Uri.UriSchemeHttp && loopback)
+            ? $"refusing to download {Redaction.Url(url)}: storage URLs must be https (http only on loopback)."
+            : null;
     }
 
     private static Uri Redact(Uri url) => new(Redaction.Url(url));
