@@ -38,6 +38,9 @@ public sealed record SimulatedOutcome
     /// <summary>The first N polls of the task are cut off mid-answer (a connection reset after part of the JSON).</summary>
     public int ResetPolls { get; init; }
 
+    /// <summary>The first N polls of the task send their headers and part of the JSON, then nothing until the client gives up.</summary>
+    public int StallPolls { get; init; }
+
     /// <summary>The first N uploads of a file of this name get 503 with Retry-After.</summary>
     public int UnavailableUploads { get; init; }
 
@@ -120,6 +123,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
     private long _nextRunId = 1000;
     private int _storageRequests;
     private int _statusPolls;
+    private int _storageRangeRequests;
 
     private CambSimulator(SimulatorOptions options)
     {
@@ -139,6 +143,9 @@ public sealed partial class CambSimulator : IAsyncDisposable
 
     /// <summary>Faults the storage host plays, one per download request (the same queue as <see cref="SimulatorOptions.StorageFaults"/>).</summary>
     public ConcurrentQueue<StorageFault> StorageFaults => _options.StorageFaults;
+
+    /// <summary>Storage requests that asked for a Range (resumed downloads).</summary>
+    public int StorageRangeRequests => _storageRangeRequests;
 
     /// <summary>Status requests received (retries included).</summary>
     public int StatusPolls => _statusPolls;
@@ -253,14 +260,20 @@ public sealed partial class CambSimulator : IAsyncDisposable
         }
 
         await Latency(task.Outcome).ConfigureAwait(false);
-        if (Interlocked.Decrement(ref task.ResetPollsLeft) >= 0)
+        var reset = Interlocked.Decrement(ref task.ResetPollsLeft) >= 0;
+        if (reset || Interlocked.Decrement(ref task.StallPollsLeft) >= 0)
         {
-            // Headers and half the JSON, then the connection goes: what a dropped proxy or a restarting pod looks like.
+            // Headers and half the JSON, then the connection goes (a dropped proxy, a restarting pod) or goes quiet.
             var partial = """{"status":"PEND"""u8.ToArray();
             context.Response.ContentType = "application/json";
             context.Response.ContentLength = 64;
             await context.Response.Body.WriteAsync(partial, context.RequestAborted).ConfigureAwait(false);
             await context.Response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            if (!reset)
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            }
+
             context.Abort();
             return Results.Empty;
         }
@@ -351,6 +364,11 @@ public sealed partial class CambSimulator : IAsyncDisposable
         {
             Interlocked.Increment(ref _storageRequests);
             var request = context.Request;
+            if (request.Headers.Range.Count > 0)
+            {
+                Interlocked.Increment(ref _storageRangeRequests);
+            }
+
             if (request.Headers.ContainsKey(CambApi.Client.ApiKey.HeaderName))
             {
                 return Results.Text("Requests to storage must not carry x-api-key.", statusCode: 400);
@@ -430,6 +448,8 @@ public sealed partial class CambSimulator : IAsyncDisposable
         public int BusyPollsLeft = outcome.BusyPolls;
 
         public int ResetPollsLeft = outcome.ResetPolls;
+
+        public int StallPollsLeft = outcome.StallPolls;
 
         public string FileName { get; } = fileName;
 

@@ -154,6 +154,22 @@ public sealed class FaultMatrixTests : WorkflowFixture
     }
 
     [Test]
+    public async Task Api_answer_that_stalls_mid_body_is_abandoned_at_the_request_timeout_and_retried()
+    {
+        await using var sim = await CambSimulator.StartAsync(new SimulatorOptions
+        {
+            ProcessingTime = TimeSpan.Zero,
+            Scenario = _ => new SimulatedOutcome { StallPolls = 1 },
+        });
+
+        // The default request timeout (300 s of fake time, about 1.5 s of Drive's real pace) leaves the real loopback I/O ample room.
+        var run = await Camb(["separate", Wav("take.wav"), "--out", OutDir], sim.BaseAddress.ToString(), sim.ApiKey);
+
+        Assert.That(run.Exit, Is.EqualTo(ExitCodes.Success), run.Err);
+        Assert.That(sim.StatusPolls, Is.EqualTo(2), "the per-attempt timeout covers the body too: the stalled answer was retried");
+    }
+
+    [Test]
     public async Task Api_garbage_body_is_an_answer_that_cannot_be_read()
     {
         GivenCreateReturns("t-1");
@@ -173,10 +189,10 @@ public sealed class FaultMatrixTests : WorkflowFixture
         Api.Given(Request.Create().WithPath("/apis/audio-separation/t-1").UsingGet())
             .RespondWith(Json(200, Status("PENDING")).WithDelay(TimeSpan.FromMinutes(10)));
 
-        var run = await Separate("--request-timeout", "5s");
+        var run = await Separate("--request-timeout", "60s");
 
         Assert.That(run.Exit, Is.EqualTo(ExitCodes.Failure));
-        OneLine(run, "camb: take.wav: the service did not answer within 5 s — try again later, or allow longer with --request-timeout");
+        OneLine(run, "camb: take.wav: the service did not answer within 60 s — try again later, or allow longer with --request-timeout");
         // (WireMock logs a request only once answered, so attempts are counted in DeadlineTests, on a stalling transport.)
     }
 
@@ -390,15 +406,19 @@ public sealed class FaultMatrixTests : WorkflowFixture
     }
 
     [Test]
-    public async Task Storage_reset_mid_body_and_short_body_are_resumed_by_range_on_the_simulator()
+    public async Task Storage_stall_and_reset_mid_body_are_resumed_on_the_simulator()
     {
         await using var sim = await CambSimulator.StartAsync(new SimulatorOptions { ProcessingTime = TimeSpan.Zero });
-        sim.StorageFaults.Enqueue(StorageFault.ResetAfter(1000));  // first track: cut after 1000 bytes
-        sim.StorageFaults.Enqueue(StorageFault.ResetAfter(0));     // second: headers, then a body that ends at once (short)
+        // First track: 1000 bytes, then silence until the client's idle limit (fake time) — resumed from byte 1000 by Range.
+        // Second: 500 bytes, then a reset. A reset may overtake the bytes before them (the client then resumes from what it
+        // got, perhaps nothing), so only the stall pins down a Range request; both must end whole.
+        sim.StorageFaults.Enqueue(StorageFault.StallAfter(1000));
+        sim.StorageFaults.Enqueue(StorageFault.ResetAfter(500));
         var run = await Camb(["separate", Wav("tone.wav"), "--out", OutDir], sim.BaseAddress.ToString(), sim.ApiKey);
 
         Assert.That(run.Exit, Is.EqualTo(ExitCodes.Success), run.Err);
         Assert.That(sim.StorageRequests, Is.EqualTo(4), "two tracks, each resumed once");
+        Assert.That(sim.StorageRangeRequests, Is.GreaterThanOrEqualTo(1), "the stalled track resumed from its 1000th byte");
         Assert.That(run.Out, Does.Contain("check: foreground + background == input, sample for sample"), "the resumed files are whole and right");
         Assert.That(sim.Uploads, Is.EqualTo(1));
     }
