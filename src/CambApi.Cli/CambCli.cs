@@ -56,9 +56,9 @@ internal static class CambCli
         {
             inputs, outOption, simulate, json, timeout, concurrency, overwrite,
         };
-        separate.SetAction((parse, ct) => SeparateCommand.RunAsync(console, new SeparateRequest(
+        separate.SetAction((parse, _) => SeparateCommand.RunAsync(console, new SeparateRequest(
             parse.GetValue(inputs)!, parse.GetValue(outOption)!, parse.GetValue(simulate), parse.GetValue(json), parse.GetValue(timeout),
-            parse.GetValue(concurrency), parse.GetValue(overwrite), Connection(parse)), configureClient, ct));
+            parse.GetValue(concurrency), parse.GetValue(overwrite), Connection(parse)), configureClient, cancellationToken));
 
         var downloadRuns = new Argument<long[]>("run-ids") { Description = "Runs to download", Arity = ArgumentArity.ZeroOrMore, CustomParser = ParseRunIds };
         var downloadTasks = new Option<string[]>("--task") { Description = "A task to wait for, then download (repeatable)", AllowMultipleArgumentsPerToken = false };
@@ -66,36 +66,36 @@ internal static class CambCli
         {
             downloadRuns, downloadTasks, outOption, json, timeout, overwrite,
         };
-        download.SetAction((parse, ct) => DownloadCommand.RunAsync(console, new DownloadRequest(
+        download.SetAction((parse, _) => DownloadCommand.RunAsync(console, new DownloadRequest(
             parse.GetValue(downloadRuns) ?? [], parse.GetValue(downloadTasks) ?? [], parse.GetValue(outOption)!, parse.GetValue(json), parse.GetValue(timeout),
-            parse.GetValue(overwrite), Connection(parse)), configureClient, ct));
+            parse.GetValue(overwrite), Connection(parse)), configureClient, cancellationToken));
 
         var taskId = new Argument<string>("task-id");
         var status = new Command("status", "Show a task's status") { taskId, json };
-        status.SetAction((parse, ct) => StatusCommands.StatusAsync(console, parse.GetValue(taskId)!, Connection(parse), parse.GetValue(json), configureClient, ct));
+        status.SetAction((parse, _) => StatusCommands.StatusAsync(console, parse.GetValue(taskId)!, Connection(parse), parse.GetValue(json), configureClient, cancellationToken));
 
         var runId = new Argument<long[]>("run-id") { Arity = ArgumentArity.ExactlyOne, CustomParser = ParseRunIds };
         var result = new Command("result", "Show a run's download URLs (without their signatures)") { runId, json };
-        result.SetAction((parse, ct) => StatusCommands.ResultsAsync(console, parse.GetValue(runId)!, Connection(parse), parse.GetValue(json), configureClient, ct));
+        result.SetAction((parse, _) => StatusCommands.ResultsAsync(console, parse.GetValue(runId)!, Connection(parse), parse.GetValue(json), configureClient, cancellationToken));
 
         var runIds = new Argument<long[]>("run-ids") { Arity = ArgumentArity.OneOrMore, CustomParser = ParseRunIds };
         var results = new Command("results", "Show several runs' download URLs") { runIds, json };
-        results.SetAction((parse, ct) => StatusCommands.ResultsAsync(console, parse.GetValue(runIds)!, Connection(parse), parse.GetValue(json), configureClient, ct));
+        results.SetAction((parse, _) => StatusCommands.ResultsAsync(console, parse.GetValue(runIds)!, Connection(parse), parse.GetValue(json), configureClient, cancellationToken));
 
         var processing = new Option<TimeSpan?>("--processing-time") { Description = "How long each task stays PENDING: 5s, 2m (default 1s)", CustomParser = ParseDuration };
         var simulateCommand = new Command("simulate", "Run the simulator standalone and print its base URL and key (Ctrl+C stops it)") { processing };
-        simulateCommand.SetAction(async (parse, ct) =>
+        simulateCommand.SetAction(async (parse, _) =>
         {
             var options = new SimulatorOptions { ProcessingTime = parse.GetValue(processing) ?? TimeSpan.FromSeconds(1) };
             options.UploadAccepted += (file, task, count) => console.Error.WriteLine($"simulator: upload {count} accepted: {file} -> task {task}");
-            await using var sim = await CambSimulator.StartAsync(options, ct);
+            await using var sim = await CambSimulator.StartAsync(options, cancellationToken);
             // The simulator's own key is not a secret: other tools need it to talk to the simulator.
             await console.Out.WriteLineAsync($"CAMB_BASE_URL={sim.BaseAddress}");
             await console.Out.WriteLineAsync($"CAMB_API_KEY={sim.ApiKey}");
             await console.Error.WriteLineAsync("Simulator running; Ctrl+C to stop.");
             try
             {
-                await Task.Delay(Timeout.Infinite, ct);
+                await Task.Delay(Timeout.Infinite, cancellationToken);
             }
             catch (OperationCanceledException)
             {
@@ -120,14 +120,15 @@ internal static class CambCli
             return ExitCodes.BadUsage;
         }
 
-        // Ctrl+C cancels the command's token; the commands then stop cleanly (no partial files) and say how to resume,
-        // which takes a moment: give them that, rather than the parser's default 2 s.
+        // Ctrl+C is handled by Program, which cancels cancellationToken; the actions take that token themselves, then stop
+        // cleanly (no partial files), say how to resume and exit 130. The parser's own termination handling is off, so
+        // there is one owner of Ctrl+C and the exit code is the command's.
         return await parsed.InvokeAsync(new InvocationConfiguration
         {
             Output = console.Out,
             Error = console.Error,
-            ProcessTerminationTimeout = TimeSpan.FromSeconds(15),
-        }, cancellationToken);
+            ProcessTerminationTimeout = null,
+        }, CancellationToken.None);
     }
 
     /// <summary>A whole number, reported without the parser's .NET type names.</summary>

@@ -123,6 +123,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
     private long _nextRunId = 1000;
     private int _storageRequests;
     private int _statusPolls;
+    private int _uploads;
     private int _storageRangeRequests;
 
     private CambSimulator(SimulatorOptions options)
@@ -139,7 +140,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
     public string ApiKey => _options.ApiKey;
 
     /// <summary>Uploads accepted so far (tasks created): what a user would have paid for.</summary>
-    public int Uploads => _tasks.Count;
+    public int Uploads => _uploads;
 
     /// <summary>Faults the storage host plays, one per download request (the same queue as <see cref="SimulatorOptions.StorageFaults"/>).</summary>
     public ConcurrentQueue<StorageFault> StorageFaults => _options.StorageFaults;
@@ -247,7 +248,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
         var task = new SimTask(file.FileName, buffer.ToArray(), outcome, _options.TimeProvider.GetUtcNow() + (outcome.ProcessingTime ?? _options.ProcessingTime));
         task.Finishing = new Lazy<Task<object>>(() => FinishAsync(task));
         _tasks[id] = task;
-        _options.OnUploadAccepted(file.FileName, id, _tasks.Count);
+        _options.OnUploadAccepted(file.FileName, id, Interlocked.Increment(ref _uploads));
         return Results.Json(new { task_id = id });
     }
 
