@@ -61,6 +61,9 @@ internal sealed class BatchJournal : IDisposable
     };
 
     private readonly Dictionary<string, JournalEntry> _entries;
+
+    /// <summary>Every file some entry wrote (full paths): asked once per output file, so a set, not a scan of the entries.</summary>
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
     private readonly FileStream _log;
     private readonly Lock _gate = new();
 
@@ -68,6 +71,10 @@ internal sealed class BatchJournal : IDisposable
     {
         _entries = entries;
         _log = log;
+        foreach (var entry in entries.Values)
+        {
+            _written.UnionWith(entry.Written().Select(Path.GetFullPath));
+        }
     }
 
     /// <summary>Reads the journal in <paramref name="folder"/> (creating the folder), compacts it and opens it for appending.</summary>
@@ -136,7 +143,7 @@ internal sealed class BatchJournal : IDisposable
         var full = Path.GetFullPath(path);
         lock (_gate)
         {
-            return _entries.Values.Any(e => e.Written().Any(w => string.Equals(Path.GetFullPath(w), full, StringComparison.Ordinal)));
+            return _written.Contains(full);
         }
     }
 
@@ -147,6 +154,7 @@ internal sealed class BatchJournal : IDisposable
         lock (_gate)
         {
             _entries[entry.Stem] = entry;
+            _written.UnionWith(entry.Written().Select(Path.GetFullPath)); // a file once written stays claimed by the folder's journal
             _log.Write(line);
             _log.Flush(flushToDisk: true);
         }

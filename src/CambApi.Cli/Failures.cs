@@ -29,7 +29,7 @@ internal static class Failures
             (f.IsTransient ? " — try again later" : "")),
         SeparationDownloadException d => new("download_failed", $"{DownloadProblem(d)} — {Resume}"),
         CambConnectionException c => new(c.Failure == ConnectionFailure.HostNotFound ? "host_not_found" : "connection_failed",
-            $"could not reach {c.Host}: {Reason(c)} — check --base-url and your network"),
+            $"could not reach {c.Host}: {c.Reason} — check --base-url and your network"),
         CambRequestTimeoutException r => new("request_timed_out",
             $"the service did not answer within {r.AttemptTimeout.TotalSeconds:0.#} s — try again later, or allow longer with --request-timeout"),
         CambApiException api => ApiProblem(api),
@@ -60,7 +60,7 @@ internal static class Failures
         var host = d.RedactedUrl.Authority;
         return d.InnerException switch
         {
-            CambConnectionException c => $"could not download from {host}: {Reason(c)}",
+            CambConnectionException c => $"could not download from {host}: {c.Reason}",
             CambRequestTimeoutException => $"the storage host {host} did not answer in time",
             _ when d.StatusCode is >= 300 and < 400 => Trim(d.Message),
             _ when d.StatusCode == 403 => $"the download link was refused (HTTP 403) even after fetching fresh links for run {d.RunId}",
@@ -68,16 +68,6 @@ internal static class Failures
             _ => Trim(d.Message),
         };
     }
-
-    private static string Reason(CambConnectionException c) => c.Failure switch
-    {
-        ConnectionFailure.HostNotFound => "the host name does not resolve",
-        ConnectionFailure.Refused => "connection refused",
-        ConnectionFailure.Unreachable => "no answer from the host",
-        ConnectionFailure.Reset => "the connection was cut",
-        ConnectionFailure.SecureConnection => "the TLS handshake failed",
-        _ => "the connection failed",
-    };
 
     /// <summary>.NET appends " (Parameter 'x')" to argument messages; a person does not need it.</summary>
     public static string Trim(string message) => message.Split(" (Parameter", 2)[0].TrimEnd('.');

@@ -122,16 +122,19 @@ public sealed class CambConnectionException : CambException
 
     public ConnectionFailure Failure { get; }
 
+    /// <summary><see cref="Failure"/> in a few words a person reads ("connection refused"); the CLI prints these.</summary>
+    public string Reason => Describe(Failure);
+
     /// <summary>A name that does not resolve or a TLS failure will not fix itself; a refused or dropped connection may.</summary>
     public override bool IsTransient => Failure is not (ConnectionFailure.HostNotFound or ConnectionFailure.SecureConnection);
 
     internal static string Describe(ConnectionFailure failure) => failure switch
     {
-        ConnectionFailure.HostNotFound => "the host name could not be resolved",
+        ConnectionFailure.HostNotFound => "the host name does not resolve",
         ConnectionFailure.Refused => "connection refused",
-        ConnectionFailure.Unreachable => "the host did not answer",
-        ConnectionFailure.Reset => "the connection was closed before the answer was complete",
-        ConnectionFailure.SecureConnection => "the secure (TLS) connection could not be established",
+        ConnectionFailure.Unreachable => "no answer from the host",
+        ConnectionFailure.Reset => "the connection was cut before the answer was complete",
+        ConnectionFailure.SecureConnection => "the TLS handshake failed",
         _ => "the connection failed",
     };
 

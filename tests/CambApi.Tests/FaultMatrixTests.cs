@@ -64,6 +64,14 @@ public sealed class FaultMatrixTests : WorkflowFixture
         GivenStorage();
     }
 
+    /// <summary>Upload answers t-1, whose first poll is SUCCESS with run 7, whose result points at the storage host.</summary>
+    private void GivenFinishedRun()
+    {
+        GivenCreateReturns("t-1");
+        GivenStatuses("t-1", Status("SUCCESS", 7));
+        GivenResult(7);
+    }
+
     private int Uploads => Requests(Api, "/apis/audio-separation").Count(e => e.RequestMessage!.Method == "POST");
 
     private int Polls(string taskId = "t-1") => Requests(Api, $"/apis/audio-separation/{taskId}").Count;
@@ -132,7 +140,7 @@ public sealed class FaultMatrixTests : WorkflowFixture
     }
 
     [TestCase(2, ExitCodes.Success, null)]
-    [TestCase(100, ExitCodes.Failure, "the connection was cut — check --base-url and your network")]
+    [TestCase(100, ExitCodes.Failure, "the connection was cut before the answer was complete — check --base-url and your network")]
     public async Task Api_connection_reset_mid_response_is_retried(int resets, int exit, string? line)
     {
         await using var sim = await CambSimulator.StartAsync(new SimulatorOptions
@@ -330,9 +338,7 @@ public sealed class FaultMatrixTests : WorkflowFixture
     [Test]
     public async Task Storage_403_expired_link_is_answered_by_fresh_links_for_the_same_run()
     {
-        GivenCreateReturns("t-1");
-        GivenStatuses("t-1", Status("SUCCESS", 7));
-        GivenResult(7);
+        GivenFinishedRun();
         Storage.Given(Request.Create().WithPath("/bucket/f.wav").UsingGet()).InScenario("expiry").WillSetStateTo("fresh")
             .RespondWith(Response.Create().WithStatusCode(403).WithBody("<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>"));
         Storage.Given(Request.Create().WithPath("/bucket/f.wav").UsingGet()).InScenario("expiry").WhenStateIs("fresh")
@@ -350,9 +356,7 @@ public sealed class FaultMatrixTests : WorkflowFixture
     [Test]
     public async Task Storage_403_that_fresh_links_do_not_cure_is_one_line_and_the_rerun_only_downloads()
     {
-        GivenCreateReturns("t-1");
-        GivenStatuses("t-1", Status("SUCCESS", 7));
-        GivenResult(7);
+        GivenFinishedRun();
         Storage.Given(Request.Create().WithPath("/bucket/f.wav").UsingGet()).RespondWith(Response.Create().WithStatusCode(403));
         GivenStorageServes("/bucket/b.wav", BackgroundBytes);
 
@@ -375,9 +379,7 @@ public sealed class FaultMatrixTests : WorkflowFixture
     [Test]
     public async Task Storage_404_is_one_line_and_not_retried()
     {
-        GivenCreateReturns("t-1");
-        GivenStatuses("t-1", Status("SUCCESS", 7));
-        GivenResult(7);
+        GivenFinishedRun();
         Storage.Given(Request.Create().WithPath("/bucket/f.wav").UsingGet()).RespondWith(Response.Create().WithStatusCode(404));
         GivenStorageServes("/bucket/b.wav", BackgroundBytes);
 
@@ -391,9 +393,7 @@ public sealed class FaultMatrixTests : WorkflowFixture
     [Test]
     public async Task Storage_redirect_to_plain_http_is_refused()
     {
-        GivenCreateReturns("t-1");
-        GivenStatuses("t-1", Status("SUCCESS", 7));
-        GivenResult(7);
+        GivenFinishedRun();
         Storage.Given(Request.Create().WithPath("/bucket/f.wav").UsingGet())
             .RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", "http://storage.example/f.wav"));
         GivenStorageServes("/bucket/b.wav", BackgroundBytes);

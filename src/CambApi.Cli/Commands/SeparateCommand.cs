@@ -152,10 +152,29 @@ internal static class OutputCheck
         }
     }
 
+    /// <summary>"take" for take.foreground.wav or take.background.flac; null for any other name.</summary>
+    private static string? StemOf(string fileName)
+    {
+        foreach (var track in (ReadOnlySpan<string>)[".foreground.", ".background."])
+        {
+            var at = fileName.LastIndexOf(track, StringComparison.Ordinal);
+            if (at > 0)
+            {
+                return fileName[..at];
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>A file the outputs would replace that the journal did not write, described; null when there is none.</summary>
     public static string? Foreign(BatchJournal journal, string folder, IEnumerable<string> stems)
     {
-        var foreign = stems.SelectMany(stem => AudioSeparationClient.ExistingOutputs(folder, stem)).Where(f => !journal.Wrote(f)).ToList();
+        // One pass over the folder, whatever the number of inputs (a per-stem search would read it once per file).
+        var wanted = stems.ToHashSet(StringComparer.Ordinal);
+        var foreign = Directory.EnumerateFiles(folder)
+            .Where(f => Path.GetFileName(f) is var name && !name.StartsWith('.') && StemOf(name) is { } stem && wanted.Contains(stem))
+            .Where(f => !journal.Wrote(f)).Order(StringComparer.Ordinal).ToList();
         return foreign.Count == 0 ? null
             : $"{foreign[0]}{(foreign.Count > 1 ? $" (and {foreign.Count - 1} more)" : "")} already exists and was not written by camb; " +
               "pass --overwrite to replace it, or choose another --out.";
