@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace CambApi.Cli;
+namespace CambApi.Simulator;
 
 /// <summary>
-/// Durations on the command line: a number with its unit (<c>90s</c>, <c>10m</c>, <c>2h</c>, <c>500ms</c>) or
+/// Durations as people write them (the CLI's options, scenario files): a number with its unit (<c>90s</c>, <c>10m</c>, <c>2h</c>, <c>500ms</c>) or
 /// <c>hh:mm:ss</c>. A bare number is refused: "5" could be seconds, minutes or (as TimeSpan reads it) days.
 /// </summary>
 internal static partial class Durations

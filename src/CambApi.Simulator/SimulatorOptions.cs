@@ -1,0 +1,34 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace CambApi.Simulator;
+
+/// <summary>How a <see cref="CambSimulator"/> behaves: its key, timings, per-file outcomes and storage faults.</summary>
+public sealed class SimulatorOptions
+{
+    /// <summary>The key clients must send; a random one by default.</summary>
+    public string ApiKey { get; set; } = "sim-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+
+    /// <summary>How long a task stays PENDING.</summary>
+    public TimeSpan ProcessingTime { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a result URL stays valid.</summary>
+    public TimeSpan UrlLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Chooses an outcome per upload (by file name, say); every upload succeeds by default. See <see cref="SimulatorScenario"/>.</summary>
+    public Func<string, SimulatedOutcome>? Scenario { get; set; }
+
+    /// <summary>Decode MP3, FLAC and AAC with ffmpeg when it is on PATH (otherwise they end in SOURCE_TYPE_NOT_SUPPORTED).</summary>
+    public bool UseFfmpeg { get; set; } = true;
+
+    /// <summary>The clock for processing time, URL expiry and added latency (a FakeTimeProvider in tests).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Raised for each accepted upload (a task created): file name, task id, uploads so far.</summary>
+    public event Action<string, string, int>? UploadAccepted;
+
+    internal void OnUploadAccepted(string fileName, string taskId, int count) => UploadAccepted?.Invoke(fileName, taskId, count);
+
+    /// <summary>Faults for the storage host, one per download request, in order; requests after the last are served normally.</summary>
+    public ConcurrentQueue<StorageFault> StorageFaults { get; } = new();
+}
