@@ -82,27 +82,29 @@ internal static class CambCli
         var results = new Command("results", "Show several runs' download URLs") { runIds, json };
         results.SetAction((parse, _) => StatusCommands.ResultsAsync(console, parse.GetValue(runIds)!, Connection(parse), parse.GetValue(json), configureClient, cancellationToken));
 
+        var scenarioFile = new Option<string?>("--scenario") { Description = "A scenario file (JSON: outcomes per file pattern, faults; see the README)" };
         var processing = new Option<TimeSpan?>("--processing-time") { Description = "How long each task stays PENDING: 5s, 2m (default 1s)", CustomParser = ParseDuration };
-        var simulateCommand = new Command("simulate", "Run the simulator standalone and print its base URL and key (Ctrl+C stops it)") { processing };
-        simulateCommand.SetAction(async (parse, _) =>
+        var urlLifetime = new Option<TimeSpan?>("--url-lifetime") { Description = "How long result URLs stay valid (short: storage 403 expiry)", CustomParser = ParseDuration };
+        var outcomes = new Option<string[]>("--outcome") { Description = "End matching files so (repeatable): " + SimulateCommand.OutcomeSyntax, AllowMultipleArgumentsPerToken = false };
+        var busyPolls = new Option<int?>("--busy-polls") { Description = "Answer each task's first N polls 429 with Retry-After", CustomParser = ParseOptionalCount };
+        var unavailableUploads = new Option<int?>("--unavailable-uploads") { Description = "Answer each file's first N uploads 503 with Retry-After", CustomParser = ParseOptionalCount };
+        var resetPolls = new Option<int?>("--reset-polls") { Description = "Cut each task's first N poll answers off mid-body (connection reset)", CustomParser = ParseOptionalCount };
+        var stallPolls = new Option<int?>("--stall-polls") { Description = "Stall each task's first N poll answers mid-body", CustomParser = ParseOptionalCount };
+        var truncatedPolls = new Option<int?>("--truncated-polls") { Description = "Answer each task's first N polls 200 with truncated JSON", CustomParser = ParseOptionalCount };
+        var retryAfter = new Option<TimeSpan?>("--retry-after") { Description = "The Retry-After sent with 429 and 503 (default 1s)", CustomParser = ParseDuration };
+        var storageFaults = new Option<string[]>("--storage-fault")
         {
-            var options = new SimulatorOptions { ProcessingTime = parse.GetValue(processing) ?? TimeSpan.FromSeconds(1) };
-            options.UploadAccepted += (file, task, count) => console.Error.WriteLine($"simulator: upload {count} accepted: {file} -> task {task}");
-            await using var sim = await CambSimulator.StartAsync(options, cancellationToken);
-            // The simulator's own key is not a secret: other tools need it to talk to the simulator.
-            await console.Out.WriteLineAsync($"CAMB_BASE_URL={sim.BaseAddress}");
-            await console.Out.WriteLineAsync($"CAMB_API_KEY={sim.ApiKey}");
-            await console.Error.WriteLineAsync("Simulator running; Ctrl+C to stop.");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            return ExitCodes.Success;
-        });
+            Description = "A fault for the next download request (repeatable, in order): an HTTP status (403), reset-after:BYTES, stall-after:BYTES",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var simulateCommand = new Command("simulate", "Run the simulator standalone, playing a scenario; prints its base URL and key (Ctrl+C stops it)")
+        {
+            scenarioFile, processing, urlLifetime, outcomes, busyPolls, unavailableUploads, resetPolls, stallPolls, truncatedPolls, retryAfter, storageFaults,
+        };
+        simulateCommand.SetAction((parse, _) => SimulateCommand.RunAsync(console, new SimulateRequest(
+            parse.GetValue(scenarioFile), parse.GetValue(processing), parse.GetValue(urlLifetime), parse.GetValue(outcomes) ?? [],
+            parse.GetValue(busyPolls), parse.GetValue(unavailableUploads), parse.GetValue(resetPolls), parse.GetValue(stallPolls),
+            parse.GetValue(truncatedPolls), parse.GetValue(retryAfter), parse.GetValue(storageFaults) ?? []), cancellationToken));
 
         var root = new RootCommand("camb: separate recordings into foreground and background tracks with CAMB.AI.\n" + ExitCodes.Help)
         {
@@ -143,6 +145,8 @@ internal static class CambCli
         result.AddError($"{(result.Parent as OptionResult)?.Option.Name ?? "the value"}: '{text}' is not a whole number.");
         return 0;
     }
+
+    private static int? ParseOptionalCount(ArgumentResult result) => ParseCount(result);
 
     /// <summary>Run ids: positive whole numbers (64-bit), reported without the parser's .NET type names.</summary>
     private static long[] ParseRunIds(ArgumentResult result)
