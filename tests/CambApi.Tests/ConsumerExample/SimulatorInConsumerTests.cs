@@ -1,0 +1,92 @@
+using CambApi.Simulator;
+
+namespace CambApi.Tests.ConsumerExample;
+
+// Written as a consumer's test project would use the simulator package; the README quotes the two regions below
+// and ReadmeSnippetTests checks the quotes still match, so the documented code is compiled and run here.
+
+// README: per-run-fixture
+/// <summary>One simulator for every test in this namespace, started once per test run.</summary>
+[SetUpFixture]
+public sealed class CambSimulatorFixture
+{
+    public static CambSimulator Simulator { get; private set; } = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => Simulator = await CambSimulator.StartAsync(new SimulatorOptions
+    {
+        ProcessingTime = TimeSpan.Zero,
+        Scenario = name => name.StartsWith("flagged", StringComparison.Ordinal)
+            ? SimulatedOutcome.Failure("ERROR", "HARMFUL_CONTENT_DETECTED")
+            : SimulatedOutcome.Success,
+    });
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await Simulator.DisposeAsync();
+}
+// README: end
+
+[TestFixture]
+public sealed class SimulatorInConsumerTests
+{
+    private string _dir = null!;
+    private string _input = null!;
+    private string _previousDirectory = null!;
+
+    [SetUp]
+    public async Task Input()
+    {
+        _dir = Directory.CreateTempSubdirectory("cambapi-consumer-").FullName;
+        _input = Path.Combine(_dir, "talk.wav");
+        var tone = new PcmWav(16000, 1, 16, Enumerable.Range(0, 1600).Select(i => (int)(Math.Sin(i * 0.1) * 8000)).ToArray());
+        await File.WriteAllBytesAsync(_input, tone.ToBytes());
+        _previousDirectory = Directory.GetCurrentDirectory();
+        Directory.SetCurrentDirectory(_dir); // the snippets use relative paths, as a consumer's would
+    }
+
+    [TearDown]
+    public void Clean()
+    {
+        Directory.SetCurrentDirectory(_previousDirectory);
+        Directory.Delete(_dir, true);
+    }
+
+    [Test]
+    public async Task Three_lines()
+    {
+        // README: three-lines
+        await using var sim = await CambSimulator.StartAsync();
+        using var client = sim.CreateClient();
+        var files = await client.SeparateFileAsync("talk.wav", "out");
+        // README: end
+
+        Assert.That(File.Exists(files.ForegroundPath) && File.Exists(files.BackgroundPath), Is.True);
+    }
+
+    [Test]
+    public async Task Using_the_per_run_simulator_and_asserting_on_traffic()
+    {
+        // README: traffic
+        var sim = CambSimulatorFixture.Simulator;
+        var uploadsBefore = sim.Uploads;
+        using var client = sim.CreateClient();
+
+        await client.SeparateFileAsync("talk.wav", "out");
+
+        Assert.That(sim.Uploads - uploadsBefore, Is.EqualTo(1));
+        var upload = sim.Requests.Last(r => r.Method == "POST");
+        Assert.That((upload.FileName, upload.Headers["x-api-key"]), Is.EqualTo(("talk.wav", RecordedRequest.Redacted)));
+        // README: end
+    }
+
+    [Test]
+    public async Task A_scripted_failure_reaches_the_consumer_as_a_typed_exception()
+    {
+        File.Copy(_input, "flagged-take.wav");
+        using var client = CambSimulatorFixture.Simulator.CreateClient();
+
+        var error = await Assert.ThrowsAsync<SeparationFailedException>(() => client.SeparateFileAsync("flagged-take.wav", "out"));
+
+        Assert.That(error.ExceptionReason, Is.EqualTo("HARMFUL_CONTENT_DETECTED"));
+    }
+}
