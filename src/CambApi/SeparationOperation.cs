@@ -70,9 +70,10 @@ public sealed partial class SeparationOperation
         WaitForCompletionAsync(progress: null, cancellationToken);
 
     /// <summary>
-    /// Polls until the task ends: from <see cref="AudioSeparationClientOptions.PollInitialInterval"/>, growing by
-    /// <see cref="AudioSeparationClientOptions.PollBackoffFactor"/> to <see cref="AudioSeparationClientOptions.PollMaxInterval"/>,
-    /// honouring a 429/503 <c>Retry-After</c>, then fetches the result by run id.
+    /// Polls until the task ends, waiting <see cref="AudioSeparationClientOptions.PollInitialInterval"/> plus
+    /// <see cref="AudioSeparationClientOptions.PollElapsedFraction"/> of the time waited so far between polls (at most
+    /// <see cref="AudioSeparationClientOptions.PollMaxInterval"/>), honouring a 429/503 <c>Retry-After</c>, then fetches
+    /// the result by run id.
     /// </summary>
     /// <remarks>
     /// <see cref="AudioSeparationClientOptions.MaxWait"/> bounds the whole wait, a status request in flight included:
@@ -103,7 +104,6 @@ public sealed partial class SeparationOperation
     {
         var options = _client.Options;
         var time = options.TimeProvider;
-        var interval = options.PollInitialInterval;
         TaskStatus? previous = null;
 
         while (true)
@@ -129,6 +129,7 @@ public sealed partial class SeparationOperation
                 return await CompleteAsync(caller).ConfigureAwait(false);
             }
 
+            var interval = PollDelay(options, elapsed);
             var delay = serverDelay is { } d && d > interval ? d : interval;
             if (elapsed + delay > options.MaxWait)
             {
@@ -138,9 +139,17 @@ public sealed partial class SeparationOperation
             progress?.Report(new SeparationProgress(TaskId, Status, changed, elapsed, delay));
             LogPoll(_client.Logger, TaskId, Status.Value, delay.TotalSeconds);
             await Task.Delay(delay, time, waiting).ConfigureAwait(false);
-            interval = TimeSpan.FromTicks(Math.Min((long)(interval.Ticks * options.PollBackoffFactor), options.PollMaxInterval.Ticks));
         }
     }
+
+    /// <summary>
+    /// The wait before the next poll after <paramref name="elapsed"/>: growing with the time already waited rather
+    /// than per poll, so the time between the task ending and us noticing stays a fixed share of its length (a
+    /// per-poll backoff saw a 10-s task 6 s late) while a long task still costs few requests.
+    /// </summary>
+    internal static TimeSpan PollDelay(AudioSeparationClientOptions options, TimeSpan elapsed) =>
+        TimeSpan.FromTicks(Math.Min(options.PollMaxInterval.Ticks,
+            options.PollInitialInterval.Ticks + (long)(elapsed.Ticks * options.PollElapsedFraction)));
 
     private async Task<SeparationResult> CompleteAsync(CancellationToken cancellationToken)
     {
