@@ -28,6 +28,23 @@ public sealed class AsyncReadTests : WorkflowFixture
     }
 
     [Test]
+    public async Task The_generated_client_alone_reads_asynchronously()
+    {
+        // No buffering handler in front here: the generated methods meet the network stream themselves.
+        var transport = new AsyncOnlyTransport();
+        var rest = global::CambApi.Client.CambApiRestClient.Create(Key, new Uri("https://api.example/apis/"), transport);
+        using var file = new MemoryStream([1, 2, 3]);
+
+        var created = await rest.CreateAudioSeparationAsync(media_file: new global::CambApi.Client.FileParameter(file, "talk.wav"));
+        var status = await rest.GetAudioSeparationStatusAsync(created.Task_id!);
+        var result = await rest.GetAudioSeparationRunInfoAsync(7);
+        var batch = await rest.GetAudioSeparationRunsResultsAsync(new global::CambApi.Client.RunIDsRequestPayload { Run_ids = [7] });
+
+        Assert.That((status.Run_id, result.Foreground_audio_url, batch.Keys.Single()), Is.EqualTo(((long?)7, "https://storage.example/f.wav?sig=1", "7")));
+        Assert.That(transport.SynchronousReads, Is.Zero);
+    }
+
+    [Test]
     public void The_guard_itself_catches_a_synchronous_read()
     {
         using var content = new AsyncOnlyTransport.AsyncOnlyContent("{}"u8.ToArray(), new AsyncOnlyTransport());
