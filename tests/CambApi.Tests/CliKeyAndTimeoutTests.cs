@@ -157,7 +157,7 @@ public sealed class CliKeyAndTimeoutTests
         var path = Path.Combine(_dir, "take.wav");
         if (!File.Exists(path))
         {
-            File.WriteAllBytes(path, new PcmWav(16000, 2, 16, Enumerable.Range(0, 4000).Select(i => (i * 37 % 2000) - 1000).ToArray()).ToBytes());
+            File.WriteAllBytes(path, TestAudio.Wav(channels: 2, sampleRate: 16000, samples: 4000));
         }
 
         return path;

@@ -79,8 +79,7 @@ public sealed class SimulatorContractTests
 
     private async Task<HttpResponseMessage> Upload(string name, byte[]? bytes = null)
     {
-        var wav = new PcmWav(8000, 2, 16, Enumerable.Range(0, 800).Select(i => (i * 37 % 2000) - 1000).ToArray());
-        var part = new ByteArrayContent(bytes ?? wav.ToBytes());
+        var part = new ByteArrayContent(bytes ?? TestAudio.Wav(channels: 2));
         part.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
         using var form = new MultipartFormDataContent { { part, "media_file", name } };
         return await _http.PostAsync(new Uri("audio-separation", UriKind.Relative), form);

@@ -14,7 +14,7 @@ namespace CambApi.Tests;
 [TestFixture]
 public sealed class SimulatorScenarioTests
 {
-    private static readonly byte[] Wav = new PcmWav(8000, 1, 16, Enumerable.Range(0, 800).Select(i => (i * 37 % 2000) - 1000).ToArray()).ToBytes();
+    private static readonly byte[] Wav = TestAudio.Wav();
 
     private static async Task<JObject> UploadAndWait(CambSimulator sim, string fileName, byte[] bytes)
     {

@@ -117,8 +117,7 @@ public sealed class SimulatorValidationTests
                 }
                 else
                 {
-                    var wav = new PcmWav(8000, 1, 16, Enumerable.Range(0, 800).Select(i => (i * 37 % 2000) - 1000).ToArray());
-                    form.Add(new ByteArrayContent(wav.ToBytes()), (string)part["name"]!, (string)part["filename"]!);
+                    form.Add(new ByteArrayContent(TestAudio.Wav()), (string)part["name"]!, (string)part["filename"]!);
                 }
             }
 
