@@ -561,6 +561,32 @@ public sealed class FaultMatrixTests : WorkflowFixture
         Assert.That(Uploads, Is.EqualTo(0));
     }
 
+    /// <summary>
+    /// Ctrl+C can land while a file is past the concurrency gate but before any step that reports its own interruption
+    /// (CancelAsync runs the gate's callback later, hashing the input is cancellable): it is reported as not started,
+    /// not thrown out of the batch (which ended the process with exit 1 and no line per file, 1 CI run in 6).
+    /// </summary>
+    [Test]
+    public async Task A_file_cancelled_before_its_first_step_is_reported_not_started()
+    {
+        using var cancel = new CancellationTokenSource();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var outcomes = await Cli.Commands.SeparationJobs.RunAllAsync(CliConsole.Plain(output, error), json: false, ["take.wav"], concurrency: 2,
+            name => (name, 1L),
+            async (name, _, ct) =>
+            {
+                await cancel.CancelAsync();
+                ct.ThrowIfCancellationRequested(); // as HashAsync does
+                return new FileOutcome(name, name, Outcome.Ok);
+            },
+            name => Cli.Commands.SeparationJobs.Interrupted(name, name, entry: null),
+            cancel.Token);
+
+        Assert.That(outcomes.Select(o => o.Outcome), Is.EqualTo(new[] { Outcome.Interrupted }));
+    }
+
     [Test]
     public async Task Ctrl_c_mid_batch_stops_cleanly_and_the_rerun_uploads_nothing_twice()
     {

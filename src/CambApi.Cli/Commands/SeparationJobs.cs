@@ -37,9 +37,16 @@ internal static class SeparationJobs
 
                 try
                 {
+                    // CancelAsync runs the gate's cancellation callback later: a file may be let in after Ctrl+C.
+                    cancellationToken.ThrowIfCancellationRequested();
                     var progress = progressFor(job);
                     outcomes[i] = await run(job, progress, cancellationToken);
                     progress.Done(outcomes[i]);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // Cancelled before the job reached a step that reports its own interruption (hashing the input, say).
+                    outcomes[i] = notStarted(job);
                 }
                 finally
                 {
