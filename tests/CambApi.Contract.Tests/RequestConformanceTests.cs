@@ -77,6 +77,36 @@ public sealed class RequestConformanceTests : ApiStubFixture
         Assert.That(other.LogEntries.Single().RequestMessage!.Headers!.ContainsKey(ApiKey.HeaderName), Is.False);
     }
 
+    // The key goes to the API's origin (scheme, host, port) only; host names compare without case, IDN in any spelling.
+    [TestCase("https://api.example/apis/", "https://api.example/apis/audio-separation/t-1", true)]
+    [TestCase("https://api.example/apis/", "https://API.Example:443/other", true)]
+    [TestCase("https://bücher.example/apis/", "https://xn--bcher-kva.example/apis/x", true)]
+    [TestCase("https://api.example/apis/", "http://api.example/apis/x", false)]
+    [TestCase("https://api.example/apis/", "https://api.example:8443/apis/x", false)]
+    [TestCase("https://api.example/apis/", "https://api.example.evil/apis/x", false)]
+    [TestCase("https://api.example/apis/", "https://storage.example/f.wav", false)]
+    [TestCase("http://127.0.0.1:5000/apis/", "http://127.0.0.1:5001/apis/x", false)]
+    [TestCase("http://[::1]:5000/apis/", "http://[::1]:5000/apis/x", true)]
+    public async Task Key_goes_to_the_API_origin_only(string baseAddress, string requestUrl, bool keySent)
+    {
+        var seen = new List<bool>();
+        using var handler = new ApiKeyHandler(Key, new Uri(baseAddress)) { InnerHandler = new Recording(seen) };
+        using var http = new HttpClient(handler);
+
+        using var response = await http.GetAsync(new Uri(requestUrl));
+
+        Assert.That(seen, Is.EqualTo(new[] { keySent }));
+    }
+
+    private sealed class Recording(List<bool> keySeen) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            keySeen.Add(request.Headers.Contains(ApiKey.HeaderName));
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        }
+    }
+
     [Test]
     public async Task Redirects_are_not_followed_so_the_key_never_reaches_another_host()
     {

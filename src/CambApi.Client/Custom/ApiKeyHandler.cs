@@ -11,6 +11,9 @@ public sealed class ApiKeyHandler : DelegatingHandler
 {
     private readonly string _apiKey;
     private readonly Uri _apiHost;
+    private readonly string _apiScheme;
+    private readonly string _apiHostName;
+    private readonly int _apiPort;
 
     /// <param name="apiKey">The key; validated here, so a bad key fails when the client is made.</param>
     /// <param name="apiBaseAddress">The API's base address: only requests to its scheme, host and port get the key.</param>
@@ -20,6 +23,7 @@ public sealed class ApiKeyHandler : DelegatingHandler
         ArgumentNullException.ThrowIfNull(apiBaseAddress);
         _apiKey = apiKey;
         _apiHost = new Uri(apiBaseAddress.GetLeftPart(UriPartial.Authority));
+        (_apiScheme, _apiHostName, _apiPort) = (_apiHost.Scheme, _apiHost.IdnHost, _apiHost.Port);
     }
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -34,8 +38,11 @@ public sealed class ApiKeyHandler : DelegatingHandler
         return base.SendAsync(request, cancellationToken);
     }
 
+    // Scheme, host and port compared one by one: Uri.Compare builds both strings on every request. Uri keeps the scheme
+    // lower-case and the host name normalized (IdnHost: punycode), so an ordinal comparison ignoring case is exact.
     private bool IsApiHost(Uri uri) =>
-        Uri.Compare(uri, _apiHost, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+        uri.IsAbsoluteUri && uri.Port == _apiPort && string.Equals(uri.Scheme, _apiScheme, StringComparison.Ordinal) &&
+        string.Equals(uri.IdnHost, _apiHostName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Never shows the key.</summary>
     public override string ToString() => $"{nameof(ApiKeyHandler)}({_apiHost}, key: ***)";

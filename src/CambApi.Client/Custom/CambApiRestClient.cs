@@ -53,11 +53,18 @@ public partial class CambApiRestClient
     }
 
     /// <summary>
-    /// Bodies are read as text, asynchronously, then parsed: the generator's stream mode deserializes synchronously
-    /// from the network stream (blocking a pool thread on a slow answer), and the text lets an error or an unreadable
-    /// answer quote what the service said. API answers are small JSON documents.
+    /// Makes the generated URL absolute before it becomes a <see cref="Uri"/>: a relative one is parsed, then resolved
+    /// against <see cref="HttpClient.BaseAddress"/> into a second <see cref="Uri"/> on every call (a third of the generated
+    /// client's per-call overhead, measured by tests/CambApi.Benchmarks). Same result: the base ends in '/', the path is relative.
     /// </summary>
-    partial void Initialize() => ReadResponseAsString = true;
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Implements a generated instance partial method.")]
+    partial void PrepareRequest(HttpClient client, HttpRequestMessage request, System.Text.StringBuilder urlBuilder)
+    {
+        if (client.BaseAddress is { IsAbsoluteUri: true } baseAddress && baseAddress.AbsoluteUri.EndsWith('/'))
+        {
+            urlBuilder.Insert(0, baseAddress.AbsoluteUri);
+        }
+    }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Implements a generated instance partial method.")]
     partial void PrepareRequest(HttpClient client, HttpRequestMessage request, string url) => RequestCustomizer.Value?.Invoke(request);
