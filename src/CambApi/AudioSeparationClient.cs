@@ -83,10 +83,12 @@ public sealed partial class AudioSeparationClient : IDisposable
     public async Task<SeparationOperation> StartSeparationAsync(string inputPath, SeparationStartOptions? options = null, CancellationToken cancellationToken = default)
     {
         var path = MediaInput.ValidateFile(inputPath);
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
-        await using (stream.ConfigureAwait(false))
+        // Unbuffered and read synchronously (see ProgressStream): the upload's copy loop brings its own pooled buffer.
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        await using (file.ConfigureAwait(false))
         {
-            return await StartCoreAsync(stream, Path.GetFileName(path), options, cancellationToken).ConfigureAwait(false);
+            return await StartCoreAsync(new ProgressStream(file, options?.UploadProgress, readSynchronously: true), Path.GetFileName(path), options, cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
@@ -103,13 +105,13 @@ public sealed partial class AudioSeparationClient : IDisposable
         }
 
         MediaInput.ContentTypeFor(fileName ?? throw new ArgumentNullException(nameof(fileName)), nameof(fileName));
-        return StartCoreAsync(content, Path.GetFileName(fileName), options, cancellationToken);
+        var upload = options?.UploadProgress is { } progress ? new ProgressStream(content, progress, readSynchronously: false) : content;
+        return StartCoreAsync(upload, Path.GetFileName(fileName), options, cancellationToken);
     }
 
-    private async Task<SeparationOperation> StartCoreAsync(Stream content, string fileName, SeparationStartOptions? options, CancellationToken cancellationToken)
+    private async Task<SeparationOperation> StartCoreAsync(Stream upload, string fileName, SeparationStartOptions? options, CancellationToken cancellationToken)
     {
-        var upload = options?.UploadProgress is { } progress ? new ProgressStream(content, progress) : content;
-        var replayable = content.CanSeek;
+        var replayable = upload.CanSeek;
         var traceparent = CurrentTraceparent();
 
         using var scope = replayable ? null : CambApiRestClient.CustomizeRequests(r => r.Options.Set(CambResilience.NotReplayable, true));

@@ -1,13 +1,18 @@
 namespace CambApi;
 
 /// <summary>
-/// A read-through stream that reports how many bytes have been read, for upload progress. Hand-written: the
-/// framework has no progress-reporting stream, and the upload must stay streamed (no buffering). It keeps
-/// the inner stream's seekability and length, so Content-Length is still sent and a retry can rewind.
+/// The upload body: a read-through stream that reports how many bytes have been read, and, for a local file, reads it
+/// synchronously. Hand-written: the framework has no progress-reporting stream, and the upload must stay streamed (no
+/// buffering). It keeps the inner stream's seekability and length, so Content-Length is still sent and a retry can rewind.
 /// </summary>
-internal sealed class ProgressStream(Stream inner, IProgress<long> progress) : Stream
+/// <remarks>
+/// Synchronous file reads because on Linux an "asynchronous" file read is a blocking read queued to the thread pool
+/// (one hop and one allocation per chunk: tests/CambApi.Benchmarks measured 1.1 MiB allocated for a 1 GiB upload); a
+/// read from the page cache costs microseconds. A caller's stream (perhaps a network stream) is read asynchronously.
+/// </remarks>
+internal sealed class ProgressStream(Stream inner, IProgress<long>? progress, bool readSynchronously) : Stream
 {
-    private long _reported;
+    private ProgressThrottle _throttle = new(inner.CanSeek ? inner.Length : null);
 
     public override bool CanRead => inner.CanRead;
 
@@ -25,8 +30,20 @@ internal sealed class ProgressStream(Stream inner, IProgress<long> progress) : S
 
     public override int Read(byte[] buffer, int offset, int count) => Report(inner.Read(buffer, offset, count));
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Report(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+    public override int Read(Span<byte> buffer) => Report(inner.Read(buffer));
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (readSynchronously)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(Report(inner.Read(buffer.Span)));
+        }
+
+        // No state machine unless the read really waits.
+        var read = inner.ReadAsync(buffer, cancellationToken);
+        return read.IsCompletedSuccessfully ? ValueTask.FromResult(Report(read.Result)) : AwaitAndReport(read);
+    }
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -41,14 +58,55 @@ internal sealed class ProgressStream(Stream inner, IProgress<long> progress) : S
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
+    private async ValueTask<int> AwaitAndReport(ValueTask<int> read) => Report(await read.ConfigureAwait(false));
+
     private int Report(int read)
     {
-        if (read > 0)
+        if (read == 0 && progress is not null && _throttle.Unreported is { } last)
         {
-            _reported = CanSeek ? inner.Position : _reported + read;
-            progress.Report(_reported);
+            progress.Report(last); // the end of a stream of unknown length
+        }
+        else if (read > 0 && progress is not null)
+        {
+            var position = CanSeek ? inner.Position : _throttle.Last + read;
+            if (_throttle.ShouldReport(position))
+            {
+                progress.Report(position);
+            }
         }
 
         return read;
     }
+}
+
+/// <summary>
+/// Spaces progress reports so that their number does not grow with the transfer: one per 1/200 of the total when it is
+/// known (else per 1 MiB), the final byte always, and any step back (a restart) at once. A user's
+/// <see cref="Progress{T}"/> posts every report to the thread pool; 8,192 reports for 1 GiB cost 1.3 MiB.
+/// </summary>
+internal struct ProgressThrottle(long? total)
+{
+    private const long StepWithoutTotal = 1 << 20;
+
+    private readonly long _step = total is > 0 ? Math.Max(1, total.Value / 200) : StepWithoutTotal;
+
+    /// <summary>The last position seen (reported or not).</summary>
+    public long Last { get; private set; }
+
+    private long _reported = -1;
+
+    public bool ShouldReport(long position)
+    {
+        Last = position;
+        if (position >= _reported + _step || position < _reported || position == total || _reported < 0)
+        {
+            _reported = position;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>The last position seen, if it was not reported.</summary>
+    public readonly long? Unreported => Last != _reported && Last > 0 ? Last : null;
 }

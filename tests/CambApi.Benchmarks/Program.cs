@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
@@ -8,12 +9,35 @@ using CambApi.Benchmarks;
 
 // build/bench.sh runs this: the full suite, --quick (ShortRun jobs, minutes) or --smoke (one in-process iteration
 // of each benchmark, what the test suite runs so the benchmarks cannot rot). Other arguments go to BenchmarkDotNet.
+// Child processes of the transfer measures (TransferMeasures.cs).
+if (args is ["--serve-transfers"])
+{
+    return await TransferMeasures.ServeAsync();
+}
+
+if (args is ["--transfer", var variant, var bytes, var url, var directory])
+{
+    return await TransferMeasures.RunVariantAsync(variant, long.Parse(bytes, CultureInfo.InvariantCulture), url, directory);
+}
+
 var quick = args.Contains("--quick");
 var smoke = args.Contains("--smoke");
-var rest = args.Where(a => a is not ("--quick" or "--smoke")).ToArray();
-var summaries = Bench.Run(smoke ? Bench.Smoke : quick ? Job.ShortRun : Job.Default, rest);
-Console.WriteLine();
-Console.WriteLine(Targets.Report(summaries));
+// --only per-call|transfers: one part of the suite.
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+var rest = args.Where((a, i) => a is not ("--quick" or "--smoke" or "--only") && (i == 0 || args[i - 1] != "--only")).ToArray();
+var summaries = only is null or "per-call" ? Bench.Run(smoke ? Bench.Smoke : quick ? Job.ShortRun : Job.Default, rest, quick) : [];
+var transfers = only is null or "transfers" ? TransferMeasures.Run(repetitions: smoke || quick ? 1 : 3, smoke ? [4 << 20, 8 << 20] : null) : [];
+if (summaries.Length > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine(Targets.Report(summaries));
+}
+
+if (transfers.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine(Targets.Report(transfers));
+}
 return summaries.All(s => s.Reports.All(r => r.Success)) ? 0 : 1;
 
 namespace CambApi.Benchmarks
@@ -24,9 +48,11 @@ namespace CambApi.Benchmarks
         /// <summary>One in-process iteration: proves each benchmark runs, measures nothing.</summary>
         public static Job Smoke { get; } = Job.Dry.WithToolchain(InProcessEmitToolchain.Instance);
 
-        public static Summary[] Run(Job job, string[] args)
+        /// <param name="statusCallsOnly">--quick: the per-call measures for the poll only (the call made most), not result and batch.</param>
+        public static Summary[] Run(Job job, string[] args, bool statusCallsOnly = false)
         {
             var config = DefaultConfig.Instance.AddJob(job.AsDefault())
+                .AddFilter(new SimpleFilter(b => !statusCallsOnly || b.Parameters.Items.All(p => p.Value is not ApiCall call || call == ApiCall.Status)))
                 .WithOptions(ConfigOptions.DisableOptimizationsValidator | ConfigOptions.JoinSummary)
                 .WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value));
             // Without a filter BenchmarkDotNet would ask which benchmarks to run: run them all.
@@ -35,37 +61,91 @@ namespace CambApi.Benchmarks
         }
     }
 
-    /// <summary>The issue's targets, each as a ratio of two benchmarks of one run.</summary>
+    /// <summary>The issue's targets, each as a ratio of two benchmarks of one run (per parameter set).</summary>
     public static class Targets
     {
-        private static readonly (string What, string Measured, string Baseline, double MaxRatio, double? MaxExtraBytes)[] All =
+        private static readonly (string What, string Measured, string Baseline, double? MaxRatio, double? MaxExtraBytes)[] All =
         [
             ("generated client vs raw + Newtonsoft", "generated client", "raw HttpClient + Newtonsoft", 1.05, 512),
-            ("library call vs raw through the same pipeline", "library UpdateStatusAsync", "raw through the library's pipeline", 1.10, null),
+            ("library call vs raw, same pipeline", "library call", "raw through the library's pipeline", 1.10, null),
+            ("library call vs raw, same DI pipeline", "library call through DI", "raw through the DI pipeline", 1.10, null),
             ("the pipeline itself vs raw", "raw through the library's pipeline", "raw HttpClient + Newtonsoft", 1.25, null),
+            ("the DI pipeline itself vs raw", "raw through the DI pipeline", "raw HttpClient + Newtonsoft", 1.25, null),
+            ("Information logging on vs off (no target)", "library call, Information logging on", "library call", null, null),
         ];
 
         public static string Report(IEnumerable<Summary> summaries)
         {
             var reports = summaries.SelectMany(s => s.Reports).Where(r => r.Success && r.ResultStatistics is not null)
-                .ToDictionary(r => r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''), r => r);
-            var lines = new List<string> { "target                                          | ratio  | target  | alloc/call (vs baseline) | met" };
-            foreach (var (what, measured, baseline, maxRatio, maxExtra) in All)
+                .ToDictionary(r => (r.BenchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''), r.BenchmarkCase.Parameters.DisplayInfo), r => r);
+            var lines = new List<string> { "target                                                     | ratio  | target            | alloc/call (vs baseline) | met" };
+            foreach (var parameters in reports.Keys.Select(k => k.DisplayInfo).Distinct())
             {
-                if (!reports.TryGetValue(measured, out var m) || !reports.TryGetValue(baseline, out var b))
+                foreach (var (what, measured, baseline, maxRatio, maxExtra) in All)
                 {
-                    lines.Add($"{what,-47} | not measured in this run");
-                    continue;
-                }
+                    var label = $"{what} {parameters}";
+                    if (!reports.TryGetValue((measured, parameters), out var m) || !reports.TryGetValue((baseline, parameters), out var b))
+                    {
+                        lines.Add($"{label,-58} | not measured in this run");
+                        continue;
+                    }
 
-                var ratio = m.ResultStatistics!.Mean / b.ResultStatistics!.Mean;
-                var (ma, ba) = (m.GcStats.GetBytesAllocatedPerOperation(m.BenchmarkCase) ?? 0, b.GcStats.GetBytesAllocatedPerOperation(b.BenchmarkCase) ?? 0);
-                var met = ratio <= maxRatio && (maxExtra is null || ma - ba <= maxExtra);
-                lines.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"{what,-47} | {ratio,5:0.00}x | <= {maxRatio:0.00}x{(maxExtra is { } x ? $", +{x / 1024:0.0} KB" : ""),-9} | {ma / 1024.0,6:0.00} KB ({(ma - ba) / 1024.0:+0.00;-0.00} KB) | {(met ? "yes" : "NO")}"));
+                    var ratio = m.ResultStatistics!.Mean / b.ResultStatistics!.Mean;
+                    var (ma, ba) = (m.GcStats.GetBytesAllocatedPerOperation(m.BenchmarkCase) ?? 0, b.GcStats.GetBytesAllocatedPerOperation(b.BenchmarkCase) ?? 0);
+                    var target = maxRatio is { } max ? $"<= {max:0.00}x{(maxExtra is { } x ? $", +{x / 1024:0.0} KB" : "")}" : "-";
+                    var met = maxRatio is null ? "-" : ratio <= maxRatio && (maxExtra is null || ma - ba <= maxExtra) ? "yes" : "NO";
+                    lines.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"{label,-58} | {ratio,5:0.00}x | {target,-17} | {ma / 1024.0,6:0.00} KB ({(ma - ba) / 1024.0:+0.00;-0.00} KB) | {met}"));
+                }
             }
 
             return string.Join(Environment.NewLine, lines);
         }
+
+        /// <summary>
+        /// Transfers: the library against raw HttpClient at each size (downloads against raw with both tracks in parallel),
+        /// throughput and CPU as ratios, allocations and peak working set as measured; allocations must stay flat across sizes.
+        /// </summary>
+        public static string Report(IReadOnlyList<TransferMeasures.Measure> measures)
+        {
+            const double KiB = 1024;
+            var lines = new List<string> { "transfer target                                                        | raw        | library    | ratio  | target    | met" };
+            void Line(string what, string raw, string library, string ratio, string target, bool? met) =>
+                lines.Add($"{what,-70} | {raw,10} | {library,10} | {ratio,6} | {target,-9} | {(met is null ? "-" : met.Value ? "yes" : "NO")}");
+            foreach (var (direction, baseline, library) in new[] { ("download", "download-raw-parallel", "download-library"), ("upload", "upload-raw", "upload-library") })
+            {
+                var allocations = new List<(long Raw, long Library)>();
+                foreach (var size in measures.Select(m => m.TotalBytes).Distinct())
+                {
+                    var r = measures.SingleOrDefault(m => m.Variant == baseline && m.TotalBytes == size)?.Sample;
+                    var l = measures.SingleOrDefault(m => m.Variant == library && m.TotalBytes == size)?.Sample;
+                    if (r is null || l is null)
+                    {
+                        continue;
+                    }
+
+                    var label = $"{direction} {size / (1 << 20)} MiB";
+                    var throughput = l.MegabytesPerSecond / r.MegabytesPerSecond;
+                    var cpu = l.CpuSeconds / r.CpuSeconds;
+                    Line(I($"{label}: throughput (MB/s), library vs {baseline}"), I($"{r.MegabytesPerSecond:0}"), I($"{l.MegabytesPerSecond:0}"), I($"{throughput:0.00}x"), ">= 0.95x", throughput >= 0.95);
+                    Line(I($"{label}: CPU time (s)"), I($"{r.CpuSeconds:0.00}"), I($"{l.CpuSeconds:0.00}"), I($"{cpu:0.00}x"), "<= 1.20x", cpu <= 1.2);
+                    Line(I($"{label}: allocated (KiB), progress on"), I($"{r.AllocatedBytes / KiB:0}"), I($"{l.AllocatedBytes / KiB:0}"), "", "<= 64 KiB", l.AllocatedBytes <= 64 * KiB);
+                    Line(I($"{label}: peak working set (MiB)"), I($"{r.PeakWorkingSetBytes / KiB / KiB:0}"), I($"{l.PeakWorkingSetBytes / KiB / KiB:0}"), "", "-", null);
+                    allocations.Add((r.AllocatedBytes, l.AllocatedBytes));
+                }
+
+                if (allocations.Count > 1)
+                {
+                    // Flat: from the smallest to the largest transfer, the library's allocations grow no more than raw HttpClient's
+                    // (the framework's own growth: thread-pool threads, connection buffers) plus 8 KiB.
+                    var (rawGrowth, growth) = (allocations[^1].Raw - allocations[0].Raw, allocations[^1].Library - allocations[0].Library);
+                    Line(I($"{direction}: allocation growth across sizes (KiB)"), I($"{rawGrowth / KiB:+0;-0}"), I($"{growth / KiB:+0;-0}"), "", "<= raw + 8", growth <= rawGrowth + 8 * KiB);
+                }
+            }
+
+            return string.Join(Environment.NewLine, lines);
+        }
+
+        private static string I(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
     }
 }

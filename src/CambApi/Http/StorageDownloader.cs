@@ -157,25 +157,38 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
         // No byte for a whole attempt timeout is a stall: give up on this connection and resume on a new one.
         using var idle = new CancellationTokenSource(options.AttemptTimeout, options.TimeProvider);
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-        var buffer = new byte[BufferSize];
+        // Pooled: two tracks in parallel would otherwise allocate 128 KiB per download.
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
+        var throttle = new ProgressThrottle(transfer.Total);
         try
         {
             var body = await response.Content.ReadAsStreamAsync(reading.Token).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
                 int read;
-                while ((read = await body.ReadAsync(buffer, reading.Token).ConfigureAwait(false)) > 0)
+                while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), reading.Token).ConfigureAwait(false)) > 0)
                 {
                     idle.CancelAfter(options.AttemptTimeout);
                     file.Write(buffer, 0, read);
                     transfer.Written += read;
-                    progress?.Invoke(transfer.Written, transfer.Total);
+                    if (progress is not null && throttle.ShouldReport(transfer.Written))
+                    {
+                        progress(transfer.Written, transfer.Total);
+                    }
                 }
             }
         }
         catch (OperationCanceledException e) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new IOException($"no data for {options.AttemptTimeout.TotalSeconds:0.#} s", e);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            if (progress is not null && throttle.Unreported is { } unreported)
+            {
+                progress(unreported, transfer.Total); // where a broken-off attempt stopped, or the end of a body of unknown size
+            }
         }
 
         file.Flush();
