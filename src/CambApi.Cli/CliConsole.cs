@@ -7,12 +7,15 @@ namespace CambApi.Cli;
 /// (progress bars) only on a real terminal; redirected output gets plain lines. Injected so tests can run the
 /// CLI in-process.
 /// </summary>
-internal sealed record CliConsole(TextWriter Out, TextWriter Error, IAnsiConsole Ansi, bool Interactive)
+internal sealed record CliConsole(TextWriter Out, TextWriter Error, Lazy<IAnsiConsole> AnsiConsoleSource, bool Interactive)
 {
+    /// <summary>The Spectre console (progress bars, tables), made on first use: `camb --help` and errors never pay its start-up.</summary>
+    public IAnsiConsole Ansi => AnsiConsoleSource.Value;
+
     public static CliConsole System()
     {
         var interactive = !Console.IsOutputRedirected && !Console.IsErrorRedirected && AnsiConsole.Profile.Capabilities.Interactive;
-        return new CliConsole(Console.Out, Console.Error, AnsiConsole.Console, interactive);
+        return new CliConsole(Console.Out, Console.Error, new Lazy<IAnsiConsole>(() => AnsiConsole.Console), interactive);
     }
 
     /// <summary>
@@ -24,11 +27,11 @@ internal sealed record CliConsole(TextWriter Out, TextWriter Error, IAnsiConsole
 
     /// <summary>A non-interactive console over two writers (tests, pipes).</summary>
     public static CliConsole Plain(TextWriter output, TextWriter error) =>
-        new(output, error, AnsiConsole.Create(new AnsiConsoleSettings
+        new(output, error, new Lazy<IAnsiConsole>(() => AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
-        }), Interactive: false);
+        })), Interactive: false);
 }

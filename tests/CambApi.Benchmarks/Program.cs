@@ -10,23 +10,31 @@ using CambApi.Benchmarks;
 // build/bench.sh runs this: the full suite, --quick (ShortRun jobs, minutes) or --smoke (one in-process iteration
 // of each benchmark, what the test suite runs so the benchmarks cannot rot). Other arguments go to BenchmarkDotNet.
 // Child processes of the transfer measures (TransferMeasures.cs).
-if (args is ["--serve-transfers"])
+if (args is ["--serve"])
 {
     return await TransferMeasures.ServeAsync();
 }
 
-if (args is ["--transfer", var variant, var bytes, var url, var directory])
+if (args is ["--transfer", var variant, var bytes, var url, var directory, var warmUps, var warmUpBytes])
 {
-    return await TransferMeasures.RunVariantAsync(variant, long.Parse(bytes, CultureInfo.InvariantCulture), url, directory);
+    return await TransferMeasures.RunVariantAsync(variant, long.Parse(bytes, CultureInfo.InvariantCulture), url, directory,
+        int.Parse(warmUps, CultureInfo.InvariantCulture), long.Parse(warmUpBytes, CultureInfo.InvariantCulture));
+}
+
+if (args is ["--slow-drip", var dripVariant, var calls, var dripUrl])
+{
+    return await SlowDripMeasures.RunVariantAsync(dripVariant, int.Parse(calls, CultureInfo.InvariantCulture), dripUrl);
 }
 
 var quick = args.Contains("--quick");
 var smoke = args.Contains("--smoke");
-// --only per-call|transfers: one part of the suite.
+// --only per-call|transfers|slow-drip|polling|cold-start: one part of the suite.
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 var rest = args.Where((a, i) => a is not ("--quick" or "--smoke" or "--only") && (i == 0 || args[i - 1] != "--only")).ToArray();
 var summaries = only is null or "per-call" ? Bench.Run(smoke ? Bench.Smoke : quick ? Job.ShortRun : Job.Default, rest, quick) : [];
-var transfers = only is null or "transfers" ? TransferMeasures.Run(repetitions: smoke || quick ? 1 : 3, smoke ? [4 << 20, 8 << 20] : null) : [];
+var transfers = only is null or "transfers" ? TransferMeasures.Run(repetitions: smoke || quick ? 1 : 3, smoke ? [1 << 20, 2 << 20] : null, smoke) : [];
+var dripCalls = smoke ? 20 : 1000;
+var drip = only is null or "slow-drip" ? SlowDripMeasures.Run(dripCalls, stepMs: smoke ? 1 : 20) : [];
 if (summaries.Length > 0)
 {
     Console.WriteLine();
@@ -37,6 +45,24 @@ if (transfers.Count > 0)
 {
     Console.WriteLine();
     Console.WriteLine(Targets.Report(transfers));
+}
+
+if (drip.Count > 0)
+{
+    Console.WriteLine();
+    Console.WriteLine(SlowDripMeasures.Report(drip, dripCalls));
+}
+
+if (only is null or "cold-start")
+{
+    Console.WriteLine();
+    Console.WriteLine(ColdStartMeasures.Report(ColdStartMeasures.Run(runs: smoke ? 1 : quick ? 5 : 20)));
+}
+
+if (only is null or "polling")
+{
+    Console.WriteLine();
+    Console.WriteLine(PollingMeasures.Report());
 }
 return summaries.All(s => s.Reports.All(r => r.Success)) ? 0 : 1;
 

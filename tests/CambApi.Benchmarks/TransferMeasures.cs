@@ -37,10 +37,11 @@ public static class TransferMeasures
     private static readonly string[] UploadVariants = ["upload-raw", "upload-library"];
 
     /// <summary>Runs every variant at every size (<paramref name="repetitions"/> processes each, the median kept).</summary>
-    public static IReadOnlyList<Measure> Run(int repetitions, IReadOnlyList<long>? sizes = null)
+    /// <param name="smoke">One warm-up of 1 MiB instead of three of 8 MiB: proves the measure runs, measures nothing.</param>
+    public static IReadOnlyList<Measure> Run(int repetitions, IReadOnlyList<long>? sizes = null, bool smoke = false)
     {
         var work = Directory.CreateTempSubdirectory("cambapi-transfers-");
-        using var server = StartChild(["--serve-transfers"]);
+        using var server = StartChild(["--serve"]);
         try
         {
             var url = server.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the transfer server did not start");
@@ -51,7 +52,7 @@ public static class TransferMeasures
                 WriteFile(upload, size);
                 foreach (var variant in DownloadVariants.Concat(UploadVariants))
                 {
-                    var samples = Enumerable.Range(0, repetitions).Select(_ => RunChild(variant, size, url, work.FullName)).OrderBy(s => s.Seconds).ToList();
+                    var samples = Enumerable.Range(0, repetitions).Select(_ => RunChild(variant, size, url, work.FullName, smoke ? 1 : WarmUps, smoke ? MiB : WarmUpBytes)).OrderBy(s => s.Seconds).ToList();
                     measures.Add(new Measure(variant.StartsWith("download", StringComparison.Ordinal) ? "download" : "upload", variant, size, samples[samples.Count / 2]));
                 }
 
@@ -68,7 +69,11 @@ public static class TransferMeasures
         }
     }
 
-    /// <summary>--serve-transfers: GET /blob/{bytes} streams that many bytes; POST anything is read and discarded.</summary>
+    /// <summary>
+    /// --serve: the loopback server of the transfer and slow-drip measures. GET /blob/{bytes} streams that many bytes;
+    /// GET /drip/{stepMs}/apis/audio-separation/{id} answers a 300-byte status 4 bytes every stepMs; POST anything is read and discarded.
+    /// Prints its address, stops when its input closes.
+    /// </summary>
     public static async Task<int> ServeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -84,6 +89,17 @@ public static class TransferMeasures
             for (var left = bytes; left > 0; left -= chunk.Length)
             {
                 await context.Response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, left)), context.RequestAborted);
+            }
+        });
+        app.MapGet("/drip/{stepMs:int}/apis/audio-separation/{id}", async (int stepMs, HttpContext context) =>
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = SlowDripMeasures.Body.Length;
+            for (var i = 0; i < SlowDripMeasures.Body.Length; i += 4)
+            {
+                await context.Response.Body.WriteAsync(SlowDripMeasures.Body.AsMemory(i, Math.Min(4, SlowDripMeasures.Body.Length - i)), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(stepMs, context.RequestAborted);
             }
         });
         app.MapPost("/{**path}", async (HttpContext context) =>
@@ -105,14 +121,14 @@ public static class TransferMeasures
     private const int WarmUps = 3;
     private const long WarmUpBytes = 8 * MiB;
 
-    /// <summary>--transfer VARIANT BYTES URL DIR: three warm-ups of 8 MiB, then the measured transfer; prints one JSON line.</summary>
-    public static async Task<int> RunVariantAsync(string variant, long bytes, string serverUrl, string directory)
+    /// <summary>--transfer VARIANT BYTES URL DIR WARMUPS WARMUPBYTES: the warm-ups, then the measured transfer; prints one JSON line.</summary>
+    public static async Task<int> RunVariantAsync(string variant, long bytes, string serverUrl, string directory, int warmUps, long warmUpBytes)
     {
         var server = new Uri(serverUrl.TrimEnd('/') + "/");
         await using var transfer = new Transfer(server, directory);
-        for (var i = 0; i < WarmUps; i++)
+        for (var i = 0; i < warmUps; i++)
         {
-            await transfer.RunAsync(variant, WarmUpBytes);
+            await transfer.RunAsync(variant, warmUpBytes, isWarmUp: true);
         }
 
         // Let tiered compilation finish what the warm-ups queued (its allocations are not the transfer's).
@@ -128,9 +144,10 @@ public static class TransferMeasures
         return 0;
     }
 
-    private static Sample RunChild(string variant, long bytes, string url, string directory)
+    private static Sample RunChild(string variant, long bytes, string url, string directory, int warmUps, long warmUpBytes)
     {
-        using var child = StartChild(["--transfer", variant, bytes.ToString(CultureInfo.InvariantCulture), url, directory]);
+        using var child = StartChild(["--transfer", variant, bytes.ToString(CultureInfo.InvariantCulture), url, directory,
+            warmUps.ToString(CultureInfo.InvariantCulture), warmUpBytes.ToString(CultureInfo.InvariantCulture)]);
         var output = child.StandardOutput.ReadToEnd();
         var errors = child.StandardError.ReadToEnd();
         child.WaitForExit();
@@ -142,7 +159,7 @@ public static class TransferMeasures
         return JsonSerializer.Deserialize<Sample>(output.Trim().Split('\n')[^1])!;
     }
 
-    private static Process StartChild(string[] arguments)
+    internal static Process StartChild(string[] arguments)
     {
         // This same program, started again with the muxer (also when the caller is a test host).
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath
@@ -176,13 +193,13 @@ public static class TransferMeasures
         private readonly LastValue<TransferProgress> _downloadProgress = new();
         private readonly LastValue<long> _uploadProgress = new();
 
-        public async Task RunAsync(string variant, long totalBytes)
+        public async Task RunAsync(string variant, long totalBytes, bool isWarmUp = false)
         {
             var upload = Path.Combine(directory, "upload.wav");
-            if (variant.StartsWith("upload", StringComparison.Ordinal) && totalBytes == WarmUpBytes)
+            if (variant.StartsWith("upload", StringComparison.Ordinal) && isWarmUp)
             {
                 upload = Path.Combine(directory, $"warm-up-{Environment.ProcessId}.wav");
-                WriteFile(upload, WarmUpBytes);
+                WriteFile(upload, totalBytes);
             }
 
             var track = totalBytes / 2; // a download moves two tracks of half the total each
@@ -215,7 +232,7 @@ public static class TransferMeasures
             finally
             {
                 Directory.Delete(output, recursive: true);
-                if (upload.Contains("warm-up", StringComparison.Ordinal))
+                if (isWarmUp && variant.StartsWith("upload", StringComparison.Ordinal))
                 {
                     File.Delete(upload);
                 }
