@@ -32,7 +32,7 @@ var smoke = args.Contains("--smoke");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 var rest = args.Where((a, i) => a is not ("--quick" or "--smoke" or "--only") && (i == 0 || args[i - 1] != "--only")).ToArray();
 var summaries = only is null or "per-call" ? Bench.Run(smoke ? Bench.Smoke : quick ? Job.ShortRun : Job.Default, rest, quick) : [];
-var transfers = only is null or "transfers" ? TransferMeasures.Run(repetitions: smoke || quick ? 1 : 3, smoke ? [1 << 20, 2 << 20] : null, smoke) : [];
+var transfers = only is null or "transfers" ? TransferMeasures.Run(repetitions: smoke ? 1 : quick ? 3 : 5, smoke ? [1 << 20, 2 << 20] : null, smoke) : [];
 var dripCalls = smoke ? 20 : 1000;
 var drip = only is null or "slow-drip" ? SlowDripMeasures.Run(dripCalls, stepMs: smoke ? 1 : 20) : [];
 if (summaries.Length > 0)
@@ -74,16 +74,18 @@ namespace CambApi.Benchmarks
         /// <summary>One in-process iteration: proves each benchmark runs, measures nothing.</summary>
         public static Job Smoke { get; } = Job.Dry.WithToolchain(InProcessEmitToolchain.Instance);
 
-        /// <param name="statusCallsOnly">--quick: the per-call measures for the poll only (the call made most), not result and batch.</param>
-        public static Summary[] Run(Job job, string[] args, bool statusCallsOnly = false)
+        /// <param name="quick">--quick: the per-call measures for the poll only (the call made most), not result and batch,
+        /// and not the overhead breakdown.</param>
+        public static Summary[] Run(Job job, string[] args, bool quick = false)
         {
             var config = DefaultConfig.Instance.AddJob(job.AsDefault())
-                .AddFilter(new SimpleFilter(b => !statusCallsOnly || b.Parameters.Items.All(p => p.Value is not ApiCall call || call == ApiCall.Status)))
+                .AddFilter(new SimpleFilter(b => !quick || (b.Descriptor.Type != typeof(OverheadBreakdownBenchmarks) &&
+                                                            b.Parameters.Items.All(p => p.Value is not ApiCall call || call == ApiCall.Status))))
                 .WithOptions(ConfigOptions.DisableOptimizationsValidator | ConfigOptions.JoinSummary)
                 .WithSummaryStyle(SummaryStyle.Default.WithRatioStyle(BenchmarkDotNet.Columns.RatioStyle.Value));
             // Without a filter BenchmarkDotNet would ask which benchmarks to run: run them all.
             args = args.Contains("--filter") ? args : [.. args, "--filter", "*"];
-            return BenchmarkSwitcher.FromTypes([typeof(PerCallBenchmarks)]).Run(args, config).ToArray();
+            return BenchmarkSwitcher.FromTypes([typeof(PerCallBenchmarks), typeof(OverheadBreakdownBenchmarks)]).Run(args, config).ToArray();
         }
     }
 
