@@ -24,7 +24,7 @@ public static class SlowDripMeasures
     /// <param name="stepMs">The pause between two 4-byte pieces of each answer: 20 ms measures, 1 ms only smoke-tests.</param>
     public static IReadOnlyList<(string Variant, Sample Sample)> Run(int calls, int stepMs = 20)
     {
-        using var server = TransferMeasures.StartChild(["--serve"]);
+        using var server = ChildProcesses.Start(["--serve"]);
         try
         {
             var url = server.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the loopback server did not start");
@@ -108,14 +108,6 @@ public static class SlowDripMeasures
 
     private static double Percentile(IReadOnlyList<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
 
-    private static Sample RunChild(string variant, int calls, string url)
-    {
-        using var child = TransferMeasures.StartChild(["--slow-drip", variant, calls.ToString(CultureInfo.InvariantCulture), url]);
-        var output = child.StandardOutput.ReadToEnd();
-        var errors = child.StandardError.ReadToEnd();
-        child.WaitForExit();
-        return child.ExitCode == 0
-            ? JsonSerializer.Deserialize<Sample>(output.Trim().Split('\n')[^1])!
-            : throw new InvalidOperationException($"slow drip {variant} failed ({child.ExitCode}): {errors}{output}");
-    }
+    private static Sample RunChild(string variant, int calls, string url) =>
+        ChildProcesses.RunForJson<Sample>(["--slow-drip", variant, calls.ToString(CultureInfo.InvariantCulture), url]);
 }

@@ -41,7 +41,7 @@ public static class TransferMeasures
     public static IReadOnlyList<Measure> Run(int repetitions, IReadOnlyList<long>? sizes = null, bool smoke = false)
     {
         var work = Directory.CreateTempSubdirectory("cambapi-transfers-");
-        using var server = StartChild(["--serve"]);
+        using var server = ChildProcesses.Start(["--serve"]);
         try
         {
             var url = server.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the transfer server did not start");
@@ -144,35 +144,9 @@ public static class TransferMeasures
         return 0;
     }
 
-    private static Sample RunChild(string variant, long bytes, string url, string directory, int warmUps, long warmUpBytes)
-    {
-        using var child = StartChild(["--transfer", variant, bytes.ToString(CultureInfo.InvariantCulture), url, directory,
+    private static Sample RunChild(string variant, long bytes, string url, string directory, int warmUps, long warmUpBytes) =>
+        ChildProcesses.RunForJson<Sample>(["--transfer", variant, bytes.ToString(CultureInfo.InvariantCulture), url, directory,
             warmUps.ToString(CultureInfo.InvariantCulture), warmUpBytes.ToString(CultureInfo.InvariantCulture)]);
-        var output = child.StandardOutput.ReadToEnd();
-        var errors = child.StandardError.ReadToEnd();
-        child.WaitForExit();
-        if (child.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{variant} {bytes} failed ({child.ExitCode}): {errors}{output}");
-        }
-
-        return JsonSerializer.Deserialize<Sample>(output.Trim().Split('\n')[^1])!;
-    }
-
-    internal static Process StartChild(string[] arguments)
-    {
-        // This same program, started again with the muxer (also when the caller is a test host).
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath ? hostPath
-            : Environment.ProcessPath is { } process && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet";
-        var info = new ProcessStartInfo(dotnet) { ArgumentList = { typeof(TransferMeasures).Assembly.Location } };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        (info.RedirectStandardInput, info.RedirectStandardOutput, info.RedirectStandardError, info.UseShellExecute) = (true, true, true, false);
-        return Process.Start(info)!;
-    }
 
     private static void WriteFile(string path, long bytes)
     {
