@@ -1,3 +1,5 @@
+using CambApi.Http;
+
 namespace CambApi;
 
 /// <summary>
@@ -47,6 +49,27 @@ internal sealed class ProgressStream(Stream inner, IProgress<long>? progress, bo
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    /// <summary>
+    /// What HttpClient calls to send the body. Stream's own copy rents from <see cref="System.Buffers.ArrayPool{T}.Shared"/>,
+    /// which misses when the copy moves between pool threads (see <see cref="TransferBuffers"/>).
+    /// </summary>
+    public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+    {
+        var buffer = TransferBuffers.Rent();
+        try
+        {
+            int read;
+            while ((read = await ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            TransferBuffers.Return(buffer);
+        }
+    }
 
     public override long Seek(long offset, SeekOrigin origin) => inner.Seek(offset, origin);
 

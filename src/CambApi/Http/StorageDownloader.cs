@@ -20,7 +20,6 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
     /// <summary>Fresh URLs asked for per track: one expiry is normal, a second means the new ones are refused too.</summary>
     internal const int MaxUrlRefreshes = 2;
 
-    private const int BufferSize = 1 << 16;
 
     private const int MaxRedirects = 5;
 
@@ -157,8 +156,7 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
         // No byte for a whole attempt timeout is a stall: give up on this connection and resume on a new one.
         using var idle = new CancellationTokenSource(options.AttemptTimeout, options.TimeProvider);
         using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-        // Pooled: two tracks in parallel would otherwise allocate 128 KiB per download.
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
+        var buffer = TransferBuffers.Rent();
         var throttle = new ProgressThrottle(transfer.Total);
         try
         {
@@ -166,7 +164,7 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
             await using (body.ConfigureAwait(false))
             {
                 int read;
-                while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), reading.Token).ConfigureAwait(false)) > 0)
+                while ((read = await body.ReadAsync(buffer.AsMemory(0, TransferBuffers.Size), reading.Token).ConfigureAwait(false)) > 0)
                 {
                     idle.CancelAfter(options.AttemptTimeout);
                     file.Write(buffer, 0, read);
@@ -184,7 +182,7 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            TransferBuffers.Return(buffer);
             if (progress is not null && throttle.Unreported is { } unreported)
             {
                 progress(unreported, transfer.Total); // where a broken-off attempt stopped, or the end of a body of unknown size
