@@ -1,6 +1,6 @@
 using System.Globalization;
 using CambApi.Client;
-using TaskStatus = CambApi.Client.TaskStatus;
+using SeparationStatus = CambApi.Client.SeparationStatus;
 
 namespace CambApi.Cli;
 
@@ -22,7 +22,7 @@ internal static class Failures
     {
         SeparationTimeoutException t => new("wait_timed_out",
             $"still {t.LastStatus} after {t.Waited.TotalSeconds:0} s (--timeout); task {t.TaskId} goes on at the service — {Resume}"),
-        SeparationFailedException f when f.Status == TaskStatus.PaymentRequired => new("payment_required",
+        SeparationFailedException f when f.Status == SeparationStatus.PaymentRequired => new("payment_required",
             $"the service needs payment to run task {f.TaskId} (PAYMENT_REQUIRED) — add credit to the account, then run the command again"),
         SeparationFailedException f => new("task_failed",
             $"the service could not separate it: {f.Status}{(f.ExceptionReason is { } r ? $" ({r})" : "")}{(f.ServiceMessage is { } m ? $": {m}" : "")}" +

@@ -24,12 +24,26 @@ namespace CambApi.OpenApiNormalizer;
 /// <c>Get_audio_separation_run_info_audio_separation_result__run_id__getAsync</c>. Ids of another shape are kept.
 /// String enums (<c>TaskStatus</c>) become opaque named schemas for hand-written extensible enums. Integers without a
 /// format become <c>int64</c> (run ids are unbounded).
+/// C# names (never wire names): FastAPI's multipart body <c>Body_{operation id}</c> becomes <c>{Method}Request</c>, a
+/// schema named like a type every consumer file imports (<c>TaskStatus</c>) is renamed (<see cref="ClashingSchemaNames"/>),
+/// and each snake_case parameter gets NSwag's <c>x-originalName</c> in camelCase, which names the C# parameter while
+/// <c>name</c> stays on the wire. Property names are PascalCased by the Class.liquid template (the spec has no hook).
 /// The vendor's YAML is never modified; the output is an intermediate file under <c>obj/</c>.
 /// </remarks>
 internal static class SpecNormalizer
 {
     internal const string UnionMarker = "x-camb-primitive-union";
     internal const string ExtensibleEnumMarker = "x-camb-extensible-enum";
+
+    /// <summary>
+    /// Schemas whose C# name would clash with a type of a namespace every consumer file imports: <c>TaskStatus</c> is
+    /// also <c>System.Threading.Tasks.TaskStatus</c> (implicit usings), so <c>using CambApi.Client;</c> made it ambiguous
+    /// (CS0104). Only the C# name changes; a schema name is never on the wire.
+    /// </summary>
+    internal static readonly IReadOnlyDictionary<string, string> ClashingSchemaNames = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["TaskStatus"] = "SeparationStatus",
+    };
 
     private static readonly HashSet<string> Primitives = new(StringComparer.Ordinal)
     {
@@ -38,18 +52,11 @@ internal static class SpecNormalizer
 
     public static string Normalize(string yaml)
     {
-        var stream = new YamlStream();
-        using (var reader = new StringReader(yaml))
-        {
-            stream.Load(reader);
-        }
-
-        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
-        {
-            throw new InvalidDataException("The spec must be a single YAML document with a mapping at its root.");
-        }
-
-        RenameFastApiOperationIds(root);
+        var (stream, root) = Load(yaml);
+        var schemaNames = new Dictionary<string, string>(ClashingSchemaNames, StringComparer.Ordinal);
+        RenameFastApiOperationIds(root, schemaNames);
+        RenameSchemas(root, schemaNames);
+        NameParametersInCamelCase(root);
         var unions = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         Visit(root, unions);
         AddUnionSchemas(root, unions);
@@ -62,7 +69,32 @@ internal static class SpecNormalizer
         return writer.ToString();
     }
 
-    private static void RenameFastApiOperationIds(YamlMappingNode root)
+    /// <summary>The C# type name of each component schema that is generated under another name (spec name → C# name).</summary>
+    internal static IReadOnlyDictionary<string, string> RenamedSchemas(string yaml)
+    {
+        var (_, root) = Load(yaml);
+        var names = new Dictionary<string, string>(ClashingSchemaNames, StringComparer.Ordinal);
+        RenameFastApiOperationIds(root, names);
+        return names;
+    }
+
+    private static (YamlStream Stream, YamlMappingNode Root) Load(string yaml)
+    {
+        var stream = new YamlStream();
+        using (var reader = new StringReader(yaml))
+        {
+            stream.Load(reader);
+        }
+
+        if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new InvalidDataException("The spec must be a single YAML document with a mapping at its root.");
+        }
+
+        return (stream, root);
+    }
+
+    private static void RenameFastApiOperationIds(YamlMappingNode root, Dictionary<string, string> schemaNames)
     {
         if (!root.Children.TryGetValue(new YamlScalarNode("paths"), out var paths) || paths is not YamlMappingNode pathMap)
         {
@@ -88,6 +120,7 @@ internal static class SpecNormalizer
                 if (FastApiOperationName(path, method, id) is { } name)
                 {
                     op.Children[new YamlScalarNode("operationId")] = new YamlScalarNode(name);
+                    schemaNames[$"Body_{id}"] = $"{name}Request"; // FastAPI's name for the operation's form body
                 }
             }
         }
@@ -108,6 +141,109 @@ internal static class SpecNormalizer
         return string.Concat(operationId[..^suffix.Length]
             .Split('_', StringSplitOptions.RemoveEmptyEntries)
             .Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+    }
+
+    /// <summary>Renames component schemas (keys, titles and every <c>$ref</c>) that exist under an old name.</summary>
+    private static void RenameSchemas(YamlMappingNode root, Dictionary<string, string> names)
+    {
+        if (!root.Children.TryGetValue(new YamlScalarNode("components"), out var c) || c is not YamlMappingNode components ||
+            !components.Children.TryGetValue(new YamlScalarNode("schemas"), out var s) || s is not YamlMappingNode schemas)
+        {
+            return;
+        }
+
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, schema) in schemas.Children.ToList())
+        {
+            if (key is YamlScalarNode { Value: { } old } && names.TryGetValue(old, out var name) && !schemas.Children.ContainsKey(new YamlScalarNode(name)))
+            {
+                schemas.Children.Remove(key);
+                schemas.Children[new YamlScalarNode(name)] = schema;
+                if (schema is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode("title"), out var title) && title is YamlScalarNode { Value: var t } && t == old)
+                {
+                    map.Children[new YamlScalarNode("title")] = new YamlScalarNode(name);
+                }
+
+                renamed[$"#/components/schemas/{old}"] = $"#/components/schemas/{name}";
+            }
+        }
+
+        if (renamed.Count > 0)
+        {
+            RewriteReferences(root, renamed);
+        }
+    }
+
+    private static void RewriteReferences(YamlNode node, Dictionary<string, string> renamed)
+    {
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                foreach (var (key, value) in mapping.Children.ToList())
+                {
+                    if (key is YamlScalarNode { Value: "$ref" } && value is YamlScalarNode { Value: { } target } && renamed.TryGetValue(target, out var to))
+                    {
+                        mapping.Children[key] = new YamlScalarNode(to);
+                    }
+                    else
+                    {
+                        RewriteReferences(value, renamed);
+                    }
+                }
+
+                break;
+            case YamlSequenceNode sequence:
+                foreach (var child in sequence.Children)
+                {
+                    RewriteReferences(child, renamed);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Gives every snake_case parameter (path, query, header) NSwag's <c>x-originalName</c> in camelCase: NSwag names the
+    /// C# parameter from it (<c>runId</c>, not <c>run_id</c>) and still sends <c>name</c> on the wire.
+    /// </summary>
+    private static void NameParametersInCamelCase(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlMappingNode mapping:
+                if (mapping.Children.TryGetValue(new YamlScalarNode("parameters"), out var p) && p is YamlSequenceNode parameters)
+                {
+                    foreach (var parameter in parameters.Children.OfType<YamlMappingNode>())
+                    {
+                        if (parameter.Children.TryGetValue(new YamlScalarNode("name"), out var n) && n is YamlScalarNode { Value: { } name } &&
+                            CamelCase(name) is var camel && camel != name && !parameter.Children.ContainsKey(new YamlScalarNode("x-originalName")))
+                        {
+                            parameter.Children[new YamlScalarNode("x-originalName")] = new YamlScalarNode(camel);
+                        }
+                    }
+                }
+
+                foreach (var child in mapping.Children.Values)
+                {
+                    NameParametersInCamelCase(child);
+                }
+
+                break;
+            case YamlSequenceNode sequence:
+                foreach (var child in sequence.Children)
+                {
+                    NameParametersInCamelCase(child);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary><c>run_id</c> → <c>runId</c>; a name without underscores is returned as it is.</summary>
+    internal static string CamelCase(string snake)
+    {
+        var words = snake.Split('_', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length < 2 ? snake : words[0] + string.Concat(words.Skip(1).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
     }
 
     private static void Visit(YamlNode node, SortedDictionary<string, List<string>> unions)

@@ -68,7 +68,7 @@ internal sealed class SpecDiff
     /// </summary>
     private static readonly Dictionary<string, string> UnknownEnumValue = new(StringComparer.Ordinal)
     {
-        ["TaskStatus"] = "the client keeps a status it does not know and treats it as not finished (polls on until MaxWait); if it is final, add it to TaskStatus.IsTerminal",
+        ["TaskStatus"] = "the client keeps a status it does not know and treats it as not finished (polls on until MaxWait); if it is final, add it to SeparationStatus.IsTerminal",
     };
 
     private readonly YamlMappingNode _old;

@@ -119,7 +119,7 @@ public sealed partial class AudioSeparationClient : IDisposable
         try
         {
             created = await Rest.CreateAudioSeparationAsync(
-                run_id: null,
+                runId: null,
                 traceparent: traceparent,
                 media_file: new FileParameter(upload, fileName, MediaInput.ContentTypeFor(fileName)),
                 project_name: options?.ProjectName,
@@ -132,13 +132,13 @@ public sealed partial class AudioSeparationClient : IDisposable
             throw; // unreachable: Annotate only records the trace and returns false
         }
 
-        if (string.IsNullOrWhiteSpace(created.Task_id))
+        if (string.IsNullOrWhiteSpace(created.TaskId))
         {
             throw new CambApiException("The service accepted the upload but returned no task id.", 200, null, EmptyHeaders, null);
         }
 
-        LogStarted(Logger, created.Task_id, fileName);
-        return new SeparationOperation(this, created.Task_id);
+        LogStarted(Logger, created.TaskId, fileName);
+        return new SeparationOperation(this, created.TaskId);
     }
 
     /// <summary>An operation for a task started earlier (its stored <paramref name="taskId"/>); nothing is sent yet.</summary>
@@ -180,7 +180,7 @@ public sealed partial class AudioSeparationClient : IDisposable
 
         using var scope = CambApiRestClient.CustomizeRequests(r => r.Options.Set(CambResilience.Idempotent, true));
         var response = await Rest.GetAudioSeparationRunsResultsAsync(
-            new RunIDsRequestPayload { Run_ids = ids }, traceparent: CurrentTraceparent(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            new RunIDsRequestPayload { RunIds = ids }, traceparent: CurrentTraceparent(), cancellationToken: cancellationToken).ConfigureAwait(false);
         var results = new Dictionary<long, SeparationResult>();
         foreach (var (key, value) in response)
         {
@@ -298,7 +298,7 @@ public sealed partial class AudioSeparationClient : IDisposable
     private static string? CurrentTraceparent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
 
     private static SeparationResult ToResult(long runId, AudioSeparationRunInfoResponse response) =>
-        new(runId, RequireUrl(runId, "foreground_audio_url", response.Foreground_audio_url), RequireUrl(runId, "background_audio_url", response.Background_audio_url));
+        new(runId, RequireUrl(runId, "foreground_audio_url", response.ForegroundAudioUrl), RequireUrl(runId, "background_audio_url", response.BackgroundAudioUrl));
 
     private static Uri RequireUrl(long runId, string field, string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri)

@@ -10,7 +10,7 @@ namespace CambApi;
 /// <summary>The service finished the task without a result: ERROR, TIMEOUT or PAYMENT_REQUIRED.</summary>
 public sealed class SeparationFailedException : CambException
 {
-    public SeparationFailedException(string taskId, TaskStatus status, string? exceptionReason, string? serviceMessage)
+    public SeparationFailedException(string taskId, SeparationStatus status, string? exceptionReason, string? serviceMessage)
         : base($"Separation task {taskId} ended with {status}" +
                (exceptionReason is null ? "" : $" ({exceptionReason})") +
                (serviceMessage is null ? "." : $": {serviceMessage}"))
@@ -21,8 +21,8 @@ public sealed class SeparationFailedException : CambException
         ServiceMessage = serviceMessage;
     }
 
-    /// <summary>The terminal status (<see cref="TaskStatus.Error"/>, <see cref="TaskStatus.Timeout"/>, ...).</summary>
-    public TaskStatus Status { get; }
+    /// <summary>The terminal status (<see cref="SeparationStatus.Error"/>, <see cref="SeparationStatus.Timeout"/>, ...).</summary>
+    public SeparationStatus Status { get; }
 
     /// <summary>The service's <c>exception_reason</c>, e.g. <c>SOURCE_TYPE_NOT_SUPPORTED</c>; open-ended.</summary>
     public string? ExceptionReason { get; }
@@ -33,7 +33,7 @@ public sealed class SeparationFailedException : CambException
     public override string? ServiceDetail => ServiceMessage;
 
     /// <summary>Only the service's own TIMEOUT may pass on a new task; ERROR and PAYMENT_REQUIRED will not.</summary>
-    public override bool IsTransient => Status == TaskStatus.Timeout;
+    public override bool IsTransient => Status == SeparationStatus.Timeout;
 }
 
 /// <summary>
@@ -42,7 +42,7 @@ public sealed class SeparationFailedException : CambException
 /// </summary>
 public sealed class SeparationTimeoutException : CambException
 {
-    public SeparationTimeoutException(string taskId, TaskStatus lastStatus, TimeSpan waited)
+    public SeparationTimeoutException(string taskId, SeparationStatus lastStatus, TimeSpan waited)
         : base($"Separation task {taskId} was still {lastStatus} after {waited.TotalSeconds:0} s; resume it later with its task id.")
     {
         Annotate(taskId);
@@ -50,7 +50,7 @@ public sealed class SeparationTimeoutException : CambException
         Waited = waited;
     }
 
-    public TaskStatus LastStatus { get; }
+    public SeparationStatus LastStatus { get; }
 
     public TimeSpan Waited { get; }
 

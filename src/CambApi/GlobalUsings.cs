@@ -1,2 +1,2 @@
-// The service's TaskStatus, not System.Threading.Tasks.TaskStatus (which implicit usings bring in).
-global using TaskStatus = CambApi.Client.TaskStatus;
+// The generated client: SeparationStatus and the models live there (no clash with System.Threading.Tasks).
+global using CambApi.Client;

@@ -36,7 +36,7 @@ public sealed record SeparationStartOptions
 /// <param name="Changed">True when this status differs from the previous one.</param>
 /// <param name="Elapsed">Time since waiting began.</param>
 /// <param name="NextPollIn">The wait before the next poll; null when the status is terminal.</param>
-public sealed record SeparationProgress(string TaskId, CambApi.Client.TaskStatus Status, bool Changed, TimeSpan Elapsed, TimeSpan? NextPollIn);
+public sealed record SeparationProgress(string TaskId, CambApi.Client.SeparationStatus Status, bool Changed, TimeSpan Elapsed, TimeSpan? NextPollIn);
 
 internal static class Redaction
 {

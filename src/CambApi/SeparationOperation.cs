@@ -25,7 +25,7 @@ public sealed partial class SeparationOperation
     public string TaskId { get; }
 
     /// <summary>The last status read (PENDING until the first update).</summary>
-    public TaskStatus Status { get; private set; } = TaskStatus.Pending;
+    public SeparationStatus Status { get; private set; } = SeparationStatus.Pending;
 
     /// <summary>The run id, once the service has given one (on SUCCESS).</summary>
     public long? RunId { get; private set; }
@@ -40,12 +40,12 @@ public sealed partial class SeparationOperation
     public bool HasCompleted => Status.IsTerminal;
 
     /// <summary>Reads the task's status once.</summary>
-    public async Task<TaskStatus> UpdateStatusAsync(CancellationToken cancellationToken = default)
+    public async Task<SeparationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default)
     {
         OrchestratorPipelineResult result;
         try
         {
-            result = await _client.Rest.GetAudioSeparationStatusAsync(TaskId, run_id: null, cancellationToken).ConfigureAwait(false);
+            result = await _client.Rest.GetAudioSeparationStatusAsync(TaskId, runId: null, cancellationToken).ConfigureAwait(false);
         }
         catch (CambException e) when (e.Annotate(taskId: TaskId, runId: RunId))
         {
@@ -53,8 +53,8 @@ public sealed partial class SeparationOperation
         }
 
         Status = result.Status;
-        RunId = result.Run_id ?? RunId;
-        ExceptionReason = result.Exception_reason;
+        RunId = result.RunId ?? RunId;
+        ExceptionReason = result.ExceptionReason;
         ServiceMessage = result.Message switch
         {
             null => null,
@@ -104,7 +104,7 @@ public sealed partial class SeparationOperation
     {
         var options = _client.Options;
         var time = options.TimeProvider;
-        TaskStatus? previous = null;
+        SeparationStatus? previous = null;
 
         while (true)
         {
@@ -153,7 +153,7 @@ public sealed partial class SeparationOperation
 
     private async Task<SeparationResult> CompleteAsync(CancellationToken cancellationToken)
     {
-        if (Status != TaskStatus.Success)
+        if (Status != SeparationStatus.Success)
         {
             throw new SeparationFailedException(TaskId, Status, ExceptionReason, ServiceMessage);
         }

@@ -96,7 +96,7 @@ public class PerCallBenchmarks
     {
         ApiCall.Status => await _generated.GetAudioSeparationStatusAsync(TaskId).ConfigureAwait(false),
         ApiCall.Result => await _generated.GetAudioSeparationRunInfoAsync(RunIds[0]).ConfigureAwait(false),
-        _ => await _generated.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { Run_ids = RunIds }).ConfigureAwait(false),
+        _ => await _generated.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { RunIds = RunIds }).ConfigureAwait(false),
     };
 
     [Benchmark(Description = "library call")]
@@ -124,7 +124,7 @@ public class PerCallBenchmarks
             ApiCall.Result => new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUrl + "audio-separation-result/" + RunIds[0].ToString(System.Globalization.CultureInfo.InvariantCulture))),
             _ => new HttpRequestMessage(HttpMethod.Post, new Uri(BaseUrl + "audio-separation-results"))
             {
-                Content = new StringContent(JsonConvert.SerializeObject(new RunIDsRequestPayload { Run_ids = RunIds }), Encoding.UTF8, "application/json"),
+                Content = new StringContent(JsonConvert.SerializeObject(new RunIDsRequestPayload { RunIds = RunIds }), Encoding.UTF8, "application/json"),
             },
         };
         using var response = await http.SendAsync(request).ConfigureAwait(false);

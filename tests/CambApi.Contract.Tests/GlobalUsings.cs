@@ -1,1 +1,2 @@
-global using TaskStatus = CambApi.Client.TaskStatus;
+// No alias needed: SeparationStatus does not clash with System.Threading.Tasks.TaskStatus.
+global using CambApi.Client;

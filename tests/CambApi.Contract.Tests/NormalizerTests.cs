@@ -87,10 +87,44 @@ public sealed class NormalizerTests
     [Test]
     public void String_enum_becomes_an_opaque_schema_for_an_extensible_enum()
     {
-        var root = NormalizeSchemas("    TaskStatus: {type: string, enum: [SUCCESS, PENDING], title: TaskStatus}\n");
+        var root = NormalizeSchemas("    RunState: {type: string, enum: [SUCCESS, PENDING], title: RunState}\n");
 
-        Assert.That(Flow(Path(root, "components", "schemas", "TaskStatus")),
-            Is.EqualTo("{type: object, title: TaskStatus, x-camb-extensible-enum: [SUCCESS, PENDING]}"));
+        Assert.That(Flow(Path(root, "components", "schemas", "RunState")),
+            Is.EqualTo("{type: object, title: RunState, x-camb-extensible-enum: [SUCCESS, PENDING]}"));
+    }
+
+    [Test]
+    public void A_schema_named_like_a_bcl_type_is_renamed_with_its_references()
+    {
+        var root = NormalizeSchemas("    TaskStatus: {type: string, enum: [SUCCESS], title: TaskStatus}\n" +
+                                    "    Result: {type: object, properties: {status: {$ref: '#/components/schemas/TaskStatus'}}}\n");
+
+        var schemas = (YamlMappingNode)Path(root, "components", "schemas");
+        Assert.That(schemas.Children.Keys.Select(Flow), Is.EquivalentTo(new[] { "SeparationStatus", "Result" }));
+        Assert.That(Flow(Path(schemas, "SeparationStatus", "title")), Is.EqualTo("SeparationStatus"));
+        Assert.That(Flow(Path(schemas, "Result", "properties", "status")), Is.EqualTo("{$ref: #/components/schemas/SeparationStatus}"));
+    }
+
+    [Test]
+    public void FastApi_form_body_gets_the_method_name_and_parameters_get_camel_case_csharp_names()
+    {
+        const string id = "create_audio_separation_audio_separation_post";
+        var spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n" +
+                   "paths:\n  /audio-separation:\n    post:\n      operationId: " + id + "\n" +
+                   "      parameters:\n        - {name: run_id, in: query, schema: {type: integer}}\n        - {name: traceparent, in: header, schema: {type: string}}\n" +
+                   "      requestBody: {content: {multipart/form-data: {schema: {$ref: '#/components/schemas/Body_" + id + "'}}}}\n" +
+                   "components:\n  schemas:\n    Body_" + id + ": {type: object, title: Body_" + id + ", properties: {media_file: {type: string}}}\n";
+        var stream = new YamlStream();
+        stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
+        var root = stream.Documents[0].RootNode;
+
+        var operation = Path(root, "paths", "/audio-separation", "post");
+        Assert.That(Flow(Path(operation, "requestBody")), Is.EqualTo("{content: {multipart/form-data: {schema: {$ref: #/components/schemas/CreateAudioSeparationRequest}}}}"));
+        Assert.That(Flow(Path(root, "components", "schemas", "CreateAudioSeparationRequest", "title")), Is.EqualTo("CreateAudioSeparationRequest"));
+        var parameters = ((YamlSequenceNode)Path(operation, "parameters")).Children;
+        Assert.That(Flow(parameters[0]), Is.EqualTo("{name: run_id, in: query, schema: {type: integer, format: int64}, x-originalName: runId}"), "the wire name stays");
+        Assert.That(Flow(parameters[1]), Does.Not.Contain("x-originalName"), "a name without underscores is left alone");
+        Assert.That(SpecNormalizer.RenamedSchemas(spec), Does.ContainKey("Body_" + id).WithValue("CreateAudioSeparationRequest"));
     }
 
     [TestCase("{type: integer}", "{type: integer, format: int64}")]

@@ -20,8 +20,8 @@ public sealed class OptionalFieldRoundTripTests
         Assert.Multiple(() =>
         {
             Assert.That(parsed.Status.Value, Is.EqualTo(status));
-            Assert.That(parsed.Run_id, Is.EqualTo(runId));
-            Assert.That(parsed.Exception_reason, Is.EqualTo(reason));
+            Assert.That(parsed.RunId, Is.EqualTo(runId));
+            Assert.That(parsed.ExceptionReason, Is.EqualTo(reason));
             Assert.That(parsed.Message is null ? null : parsed.Message as string ?? JsonConvert.SerializeObject(parsed.Message), Is.EqualTo(message));
         });
     }
@@ -29,7 +29,7 @@ public sealed class OptionalFieldRoundTripTests
     [TestCase("""{"task_id":"t-1"}""", "t-1")]
     [TestCase("""{"task_id":null}""", null)]
     public void Create_results_parse_a_null_task_id_as_the_vendor_types_allow(string body, string? taskId) =>
-        Assert.That(JsonConvert.DeserializeObject<OrchestratorPipelineCallResult>(body)!.Task_id, Is.EqualTo(taskId));
+        Assert.That(JsonConvert.DeserializeObject<OrchestratorPipelineCallResult>(body)!.TaskId, Is.EqualTo(taskId));
 
     [Test]
     public void Create_results_without_a_task_id_are_rejected() =>
@@ -51,8 +51,8 @@ public sealed class OptionalFieldRoundTripTests
     [Test]
     public void Every_spec_status_has_a_terminal_rule()
     {
-        Assert.That(TaskStatus.Known.Where(s => s.IsTerminal).Select(s => s.Value), Is.EquivalentTo(new[] { "SUCCESS", "ERROR", "TIMEOUT", "PAYMENT_REQUIRED" }));
-        Assert.That(TaskStatus.Pending.IsTerminal, Is.False);
-        Assert.That(new TaskStatus("SOMETHING_NEW").IsTerminal, Is.False);
+        Assert.That(SeparationStatus.Known.Where(s => s.IsTerminal).Select(s => s.Value), Is.EquivalentTo(new[] { "SUCCESS", "ERROR", "TIMEOUT", "PAYMENT_REQUIRED" }));
+        Assert.That(SeparationStatus.Pending.IsTerminal, Is.False);
+        Assert.That(new SeparationStatus("SOMETHING_NEW").IsTerminal, Is.False);
     }
 }

@@ -154,7 +154,7 @@ public sealed class RequestConformanceTests : ApiStubFixture
     {
         Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"status":"PENDING"}"""));
 
-        await Client.GetAudioSeparationStatusAsync("t", run_id: 3_000_000_000);
+        await Client.GetAudioSeparationStatusAsync("t", runId: 3_000_000_000);
 
         Assert.That(Server.LogEntries.Single().RequestMessage!.RawQuery!.TrimStart('?'), Is.EqualTo("run_id=3000000000"));
     }
@@ -164,7 +164,7 @@ public sealed class RequestConformanceTests : ApiStubFixture
     {
         Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
 
-        await Client.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { Run_ids = [1001, 3_000_000_000, 9_007_199_254_740_993] });
+        await Client.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { RunIds = [1001, 3_000_000_000, 9_007_199_254_740_993] });
 
         var request = Server.LogEntries.Single().RequestMessage!;
         Assert.That(request.Method, Is.EqualTo("POST"));
@@ -181,7 +181,7 @@ public sealed class RequestConformanceTests : ApiStubFixture
     {
         Server.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
 
-        await Client.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { Run_ids = [7] }, run_id: 3_000_000_000,
+        await Client.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { RunIds = [7] }, runId: 3_000_000_000,
             traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
 
         var request = Server.LogEntries.Single().RequestMessage!;
@@ -198,7 +198,7 @@ public sealed class RequestConformanceTests : ApiStubFixture
         var created = await Client.CreateAudioSeparationAsync(media_file: new FileParameter(data, "a.wav", "audio/wav"), traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
 
         var request = Server.LogEntries.Single().RequestMessage!;
-        Assert.That(created.Task_id, Is.EqualTo("t"));
+        Assert.That(created.TaskId, Is.EqualTo("t"));
         Assert.That(request.Method, Is.EqualTo("POST"));
         Assert.That(request.AbsolutePath, Is.EqualTo("/apis/audio-separation"));
         Assert.That(request.Headers!["Content-Type"].Single(), Does.StartWith("multipart/form-data"));

@@ -33,8 +33,8 @@ public sealed class ResponseTests : ApiStubFixture
 
         var result = await Client.GetAudioSeparationRunInfoAsync(5);
 
-        Assert.That(result.Foreground_audio_url, Is.EqualTo("https://s.example/f.wav?sig=1"));
-        Assert.That(result.Background_audio_url, Is.EqualTo("https://s.example/b.wav?sig=2"));
+        Assert.That(result.ForegroundAudioUrl, Is.EqualTo("https://s.example/f.wav?sig=1"));
+        Assert.That(result.BackgroundAudioUrl, Is.EqualTo("https://s.example/b.wav?sig=2"));
     }
 
     [Test]
@@ -44,8 +44,8 @@ public sealed class ResponseTests : ApiStubFixture
 
         var result = await Client.GetAudioSeparationRunInfoAsync(5);
 
-        Assert.That(result.Foreground_audio_url, Is.EqualTo("https://s.example/f.wav"));
-        Assert.That(result.Background_audio_url, Is.Null);
+        Assert.That(result.ForegroundAudioUrl, Is.EqualTo("https://s.example/f.wav"));
+        Assert.That(result.BackgroundAudioUrl, Is.Null);
     }
 
     [Test]
@@ -55,7 +55,7 @@ public sealed class ResponseTests : ApiStubFixture
 
         var result = await Client.GetAudioSeparationRunInfoAsync(5);
 
-        Assert.That(result.Foreground_audio_url, Is.Null);
+        Assert.That(result.ForegroundAudioUrl, Is.Null);
     }
 
     [Test]

@@ -124,7 +124,8 @@ public sealed class SpecModelTests
         var expectedParameters = new List<(string Name, IOpenApiSchema Schema, bool Required)>();
         foreach (var parameter in operation.Parameters ?? [])
         {
-            expectedParameters.Add((parameter.Name!, parameter.Schema!, parameter.Required));
+            // The C# name comes from the normalizer's x-originalName (run_id → runId); the wire name is checked by RequestConformanceTests.
+            expectedParameters.Add((SpecNormalizer.CamelCase(parameter.Name!), parameter.Schema!, parameter.Required));
         }
 
         if (operation.RequestBody is { Content: { } content })
@@ -135,6 +136,7 @@ public sealed class SpecModelTests
                 var form = Resolve(media.Schema!);
                 foreach (var (name, schema) in form.Properties!)
                 {
+                    // NSwag names form fields' C# parameters from the body schema's property names, with no hook: they stay snake_case.
                     expectedParameters.Add((name, schema, form.Required?.Contains(name) == true));
                 }
             }

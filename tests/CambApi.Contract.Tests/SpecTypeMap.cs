@@ -1,6 +1,7 @@
 using System.Collections;
 using CambApi.Client;
 using Microsoft.OpenApi;
+using CambApi.OpenApiNormalizer;
 
 namespace CambApi.Contract.Tests;
 
@@ -64,7 +65,11 @@ internal static class SpecTypeMap
         };
     }
 
-    public static Type? ClientType(string schemaName) => ClientAssembly.GetType($"CambApi.Client.{schemaName}");
+    /// <summary>The generated type of a spec schema, under the C# name the normalizer gives it (Body_… → …Request, TaskStatus → SeparationStatus).</summary>
+    public static Type? ClientType(string schemaName) =>
+        ClientAssembly.GetType($"CambApi.Client.{RenamedSchemas.Value.GetValueOrDefault(schemaName, schemaName)}");
+
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> RenamedSchemas = new(() => SpecNormalizer.RenamedSchemas(File.ReadAllText(VendorSpec.Path)));
 
     public static Type StripNullable(Type t) => System.Nullable.GetUnderlyingType(t) ?? t;
 

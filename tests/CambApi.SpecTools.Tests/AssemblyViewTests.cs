@@ -30,8 +30,8 @@ public sealed class AssemblyViewTests
         Assert.That(notes, Is.Empty);
         Assert.That(lines, Is.EqualTo(new[]
         {
-            "BREAKING      C# AudioSeparationRunInfoResponse.Foreground_audio_url: removed (string?)",
-            "NON-BREAKING  C# AudioSeparationRunInfoResponse.Foreground_url: added (string?)",
+            "BREAKING      C# AudioSeparationRunInfoResponse.ForegroundAudioUrl: removed (string?)",
+            "NON-BREAKING  C# AudioSeparationRunInfoResponse.ForegroundUrl: added (string?)",
         }));
     }
 }

@@ -16,12 +16,12 @@ public sealed class ClientViewTests
         string[] output =
         [
             $"API compatibility errors between '{Left}' (left) and '{Right}' (right):",
-            $"CP0002: Member 'string? CambApi.Client.AudioSeparationRunInfoResponse.Foreground_audio_url.get' exists on {Left} but not on {Right}",
-            $"CP0002: Member 'void CambApi.Client.AudioSeparationRunInfoResponse.Foreground_audio_url.set' exists on {Left} but not on {Right}",
-            $"CP0002: Member 'string? CambApi.Client.AudioSeparationRunInfoResponse.Background_audio_url.get' exists on {Left} but not on {Right}",
-            $"CP0002: Member 'string? CambApi.Client.AudioSeparationRunInfoResponse.Foreground_url.get' exists on {Right} but not on {Left}",
-            $"CP0002: Member 'void CambApi.Client.AudioSeparationRunInfoResponse.Foreground_url.set' exists on {Right} but not on {Left}",
-            $"CP0002: Member 'System.Uri? CambApi.Client.AudioSeparationRunInfoResponse.Background_audio_url.get' exists on {Right} but not on {Left}",
+            $"CP0002: Member 'string? CambApi.Client.AudioSeparationRunInfoResponse.ForegroundAudioUrl.get' exists on {Left} but not on {Right}",
+            $"CP0002: Member 'void CambApi.Client.AudioSeparationRunInfoResponse.ForegroundAudioUrl.set' exists on {Left} but not on {Right}",
+            $"CP0002: Member 'string? CambApi.Client.AudioSeparationRunInfoResponse.BackgroundAudioUrl.get' exists on {Left} but not on {Right}",
+            $"CP0002: Member 'string? CambApi.Client.AudioSeparationRunInfoResponse.ForegroundUrl.get' exists on {Right} but not on {Left}",
+            $"CP0002: Member 'void CambApi.Client.AudioSeparationRunInfoResponse.ForegroundUrl.set' exists on {Right} but not on {Left}",
+            $"CP0002: Member 'System.Uri? CambApi.Client.AudioSeparationRunInfoResponse.BackgroundAudioUrl.get' exists on {Right} but not on {Left}",
             $"CP0002: Member 'System.Threading.Tasks.Task<CambApi.Client.OrchestratorPipelineResult> CambApi.Client.CambApiRestClient.GetAudioSeparationStatusAsync(string, System.Nullable<int>, System.Threading.CancellationToken)' exists on {Left} but not on {Right}",
             $"CP0002: Member 'System.Threading.Tasks.Task<CambApi.Client.OrchestratorPipelineResult> CambApi.Client.CambApiRestClient.GetAudioSeparationStatusAsync(string, string, System.Nullable<int>, System.Threading.CancellationToken)' exists on {Right} but not on {Left}",
             $"CP0001: Type 'CambApi.Client.RunIDsRequestPayload' exists on {Left} but not on {Right}",
@@ -32,11 +32,11 @@ public sealed class ClientViewTests
 
         Assert.That(lines, Is.EqualTo(new[]
         {
-            "BREAKING      C# AudioSeparationRunInfoResponse.Background_audio_url: string? → Uri?",
-            "BREAKING      C# AudioSeparationRunInfoResponse.Foreground_audio_url: removed (string?)",
+            "BREAKING      C# AudioSeparationRunInfoResponse.BackgroundAudioUrl: string? → Uri?",
+            "BREAKING      C# AudioSeparationRunInfoResponse.ForegroundAudioUrl: removed (string?)",
             "BREAKING      C# CambApiRestClient.GetAudioSeparationStatusAsync: (string, int?, CancellationToken) → (string, string, int?, CancellationToken)",
             "BREAKING      C# type RunIDsRequestPayload: removed",
-            "NON-BREAKING  C# AudioSeparationRunInfoResponse.Foreground_url: added (string?)",
+            "NON-BREAKING  C# AudioSeparationRunInfoResponse.ForegroundUrl: added (string?)",
         }));
     }
 
@@ -44,9 +44,9 @@ public sealed class ClientViewTests
     public void Removed_members_are_names_to_look_for_in_our_code()
     {
         var gone = ClientView.Translate(
-            [$"CP0002: Member 'string? CambApi.Client.AudioSeparationRunInfoResponse.Foreground_audio_url.get' exists on {Left} but not on {Right}",
+            [$"CP0002: Member 'string? CambApi.Client.AudioSeparationRunInfoResponse.ForegroundAudioUrl.get' exists on {Left} but not on {Right}",
              $"CP0001: Type 'CambApi.Client.RunIDsRequestPayload' exists on {Left} but not on {Right}"], Left).Select(c => c.Gone);
-        Assert.That(gone, Is.EquivalentTo(new[] { "Foreground_audio_url", "RunIDsRequestPayload" }));
+        Assert.That(gone, Is.EquivalentTo(new[] { "ForegroundAudioUrl", "RunIDsRequestPayload" }));
     }
 
     [Test]
@@ -58,15 +58,15 @@ public sealed class ClientViewTests
     public void Compiler_errors_are_read_relative_to_the_repository_once_each()
     {
         const string output =
-            "/repo/src/CambApi/AudioSeparationClient.cs(222,97): error CS1061: 'AudioSeparationRunInfoResponse' does not contain a definition for 'Foreground_audio_url' [/repo/src/CambApi/CambApi.csproj]\n" +
-            "/repo/src/CambApi/AudioSeparationClient.cs(222,97): error CS1061: 'AudioSeparationRunInfoResponse' does not contain a definition for 'Foreground_audio_url' [/repo/src/CambApi/CambApi.csproj]\n" +
+            "/repo/src/CambApi/AudioSeparationClient.cs(222,97): error CS1061: 'AudioSeparationRunInfoResponse' does not contain a definition for 'ForegroundAudioUrl' [/repo/src/CambApi/CambApi.csproj]\n" +
+            "/repo/src/CambApi/AudioSeparationClient.cs(222,97): error CS1061: 'AudioSeparationRunInfoResponse' does not contain a definition for 'ForegroundAudioUrl' [/repo/src/CambApi/CambApi.csproj]\n" +
             "/repo/tests/CambApi.Contract.Tests/CambApi.Contract.Tests.csproj : warning NU1603: something [/repo/CambApi.sln]\n";
 
         var errors = ClientView.CompileErrors(output, "/repo");
 
         Assert.That(errors.Select(e => e.ToString()), Is.EqualTo(new[]
         {
-            "src/CambApi/AudioSeparationClient.cs:222  CS1061 'AudioSeparationRunInfoResponse' does not contain a definition for 'Foreground_audio_url'",
+            "src/CambApi/AudioSeparationClient.cs:222  CS1061 'AudioSeparationRunInfoResponse' does not contain a definition for 'ForegroundAudioUrl'",
         }));
     }
 

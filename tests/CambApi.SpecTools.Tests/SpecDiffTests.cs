@@ -24,7 +24,7 @@ public sealed class SpecDiffTests
     public void A_new_status_value_says_how_the_client_treats_it() =>
         Assert.That(Diff("        - PAYMENT_REQUIRED\n", "        - PAYMENT_REQUIRED\n        - CANCELLED\n"), Is.EqualTo(new[]
         {
-            "CHANGED       schema TaskStatus: new enum value CANCELLED; the client keeps a status it does not know and treats it as not finished (polls on until MaxWait); if it is final, add it to TaskStatus.IsTerminal",
+            "CHANGED       schema TaskStatus: new enum value CANCELLED; the client keeps a status it does not know and treats it as not finished (polls on until MaxWait); if it is final, add it to SeparationStatus.IsTerminal",
         }));
 
     [Test]

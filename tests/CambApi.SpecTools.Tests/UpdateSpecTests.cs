@@ -229,7 +229,7 @@ public sealed class UpdateSpecTests
     }
 
     private const string NewStatusLine =
-        "CHANGED       schema TaskStatus: new enum value CANCELLED; the client keeps a status it does not know and treats it as not finished (polls on until MaxWait); if it is final, add it to TaskStatus.IsTerminal";
+        "CHANGED       schema TaskStatus: new enum value CANCELLED; the client keeps a status it does not know and treats it as not finished (polls on until MaxWait); if it is final, add it to SeparationStatus.IsTerminal";
 
     internal static List<string> Lines(string output) => output.Split('\n').Select(l => l.Trim()).ToList();
 

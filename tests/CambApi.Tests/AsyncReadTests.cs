@@ -36,11 +36,11 @@ public sealed class AsyncReadTests : WorkflowFixture
         using var file = new MemoryStream([1, 2, 3]);
 
         var created = await rest.CreateAudioSeparationAsync(media_file: new global::CambApi.Client.FileParameter(file, "talk.wav"));
-        var status = await rest.GetAudioSeparationStatusAsync(created.Task_id!);
+        var status = await rest.GetAudioSeparationStatusAsync(created.TaskId!);
         var result = await rest.GetAudioSeparationRunInfoAsync(7);
-        var batch = await rest.GetAudioSeparationRunsResultsAsync(new global::CambApi.Client.RunIDsRequestPayload { Run_ids = [7] });
+        var batch = await rest.GetAudioSeparationRunsResultsAsync(new global::CambApi.Client.RunIDsRequestPayload { RunIds = [7] });
 
-        Assert.That((status.Run_id, result.Foreground_audio_url, batch.Keys.Single()), Is.EqualTo(((long?)7, "https://storage.example/f.wav?sig=1", "7")));
+        Assert.That((status.RunId, result.ForegroundAudioUrl, batch.Keys.Single()), Is.EqualTo(((long?)7, "https://storage.example/f.wav?sig=1", "7")));
         Assert.That(transport.SynchronousReads, Is.Zero);
     }
 

@@ -30,7 +30,7 @@ public sealed class DeadlineTests : WorkflowFixture
 
         Assert.That(error!.TaskId, Is.EqualTo("task-stalled"));
         Assert.That(error.Waited, Is.EqualTo(TimeSpan.FromSeconds(10)));
-        Assert.That(error.LastStatus, Is.EqualTo(CambApi.Client.TaskStatus.Pending));
+        Assert.That(error.LastStatus, Is.EqualTo(CambApi.Client.SeparationStatus.Pending));
         Assert.That(stall.Calls, Is.EqualTo(1));
     }
 

@@ -157,11 +157,11 @@ public sealed class SimulatorScenarioTests
         using var form = new MemoryStream(Wav);
         var task = await rest.CreateAudioSeparationAsync(media_file: new FileParameter(form, "take.wav"));
 
-        var error = await Assert.ThrowsAsync<CambApiException>(() => rest.GetAudioSeparationStatusAsync(task.Task_id!));
-        var status = await rest.GetAudioSeparationStatusAsync(task.Task_id!);
+        var error = await Assert.ThrowsAsync<CambApiException>(() => rest.GetAudioSeparationStatusAsync(task.TaskId!));
+        var status = await rest.GetAudioSeparationStatusAsync(task.TaskId!);
 
         Assert.That(error.IsUnreadableAnswer, Is.True, error.Message);
-        Assert.That(status.Status, Is.EqualTo(TaskStatus.Success));
+        Assert.That(status.Status, Is.EqualTo(SeparationStatus.Success));
     }
 
     // --- traffic, for consumers' assertions ---

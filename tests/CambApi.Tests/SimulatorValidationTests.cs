@@ -81,7 +81,7 @@ public sealed class SimulatorValidationTests
         var client = CambApiRestClient.Create(_sim.ApiKey, _sim.BaseAddress, drift);
 
         var error = await Assert.ThrowsAsync<CambApiException<HTTPValidationError>>(
-            () => client.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { Run_ids = [1001] }));
+            () => client.GetAudioSeparationRunsResultsAsync(new RunIDsRequestPayload { RunIds = [1001] }));
 
         Assert.That(error.StatusCode, Is.EqualTo(422));
         var detail = error.Result.Detail!.Single();

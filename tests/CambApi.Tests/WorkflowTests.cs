@@ -240,7 +240,7 @@ public sealed class WorkflowTests : WorkflowFixture
         var error = await Assert.ThrowsAsync<SeparationTimeoutException>(() => Drive(client.ResumeSeparation("t-stuck").WaitForCompletionAsync()));
 
         Assert.That(error!.TaskId, Is.EqualTo("t-stuck"));
-        Assert.That(error.LastStatus, Is.EqualTo(TaskStatus.Pending));
+        Assert.That(error.LastStatus, Is.EqualTo(SeparationStatus.Pending));
         Assert.That(error.Waited, Is.LessThanOrEqualTo(TimeSpan.FromSeconds(60)));
     }
 
@@ -274,8 +274,8 @@ public sealed class WorkflowTests : WorkflowFixture
         var operation = client.ResumeSeparation("stored-42");
 
         Assert.That(operation.HasCompleted, Is.False);
-        Assert.That(await operation.UpdateStatusAsync(), Is.EqualTo(TaskStatus.Pending));
-        Assert.That(await operation.UpdateStatusAsync(), Is.EqualTo(TaskStatus.Success));
+        Assert.That(await operation.UpdateStatusAsync(), Is.EqualTo(SeparationStatus.Pending));
+        Assert.That(await operation.UpdateStatusAsync(), Is.EqualTo(SeparationStatus.Success));
         Assert.That(operation.HasCompleted);
         Assert.That(operation.RunId, Is.EqualTo(42));
     }

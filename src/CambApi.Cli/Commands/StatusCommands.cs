@@ -1,4 +1,4 @@
-using TaskStatus = CambApi.Client.TaskStatus;
+using SeparationStatus = CambApi.Client.SeparationStatus;
 
 namespace CambApi.Cli.Commands;
 
@@ -14,7 +14,7 @@ internal static class StatusCommands
             using var client = connection.CreateClient(null, simulator: null, configureClient);
             var operation = client.ResumeSeparation(taskId);
             await operation.UpdateStatusAsync(cancellationToken);
-            var failed = operation.HasCompleted && operation.Status != TaskStatus.Success
+            var failed = operation.HasCompleted && operation.Status != SeparationStatus.Success
                 ? Failures.Describe(new SeparationFailedException(taskId, operation.Status, operation.ExceptionReason, operation.ServiceMessage))
                 : null;
             outcome = new FileOutcome(null, $"task {taskId}", Outcome.Ok, operation.Status.Value, taskId, operation.RunId);

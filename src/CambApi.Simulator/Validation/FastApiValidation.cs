@@ -189,7 +189,7 @@ internal static class FastApiValidation
     }
 
     /// <summary>
-    /// The create form (<c>Body_create_audio_separation_audio_separation_post</c>), field by field in the spec's
+    /// The create form (<c>CreateAudioSeparationRequest</c>), field by field in the spec's
     /// order as FastAPI validates forms: an empty text value counts as absent; <c>media_file</c> must be a file part.
     /// </summary>
     public static IEnumerable<FastApiError> CreateForm(IFormCollection form)
