@@ -5,7 +5,7 @@ namespace CambApi.Cli;
 /// <summary>How to reach the API: from the recursive options, else the environment.</summary>
 internal sealed record Connection(string? ApiKey, string? BaseUrl, TimeSpan? RequestTimeout)
 {
-    public const string BaseUrlVariable = "CAMB_BASE_URL";
+    public const string BaseUrlVariable = AudioSeparationClientOptions.EndpointEnvironmentVariable;
 
     /// <summary>
     /// The client for a command: on the embedded <paramref name="simulator"/> when there is one. <paramref name="configure"/>

@@ -11,7 +11,12 @@ namespace CambApi;
 /// Separates recordings into a foreground and a background track with CAMB.AI: start a task, wait for it,
 /// fetch its results and download both files — or do it all with <see cref="SeparateFileAsync"/>.
 /// </summary>
-public sealed partial class AudioSeparationClient : IDisposable
+/// <remarks>
+/// Every public member is virtual and a protected constructor exists, so a test can substitute the client
+/// (NSubstitute, Moq) — the Azure SDK's pattern; <see cref="CambApiModelFactory"/> builds the results and operations a
+/// fake returns. Thread-safe; make one per application and reuse it.
+/// </remarks>
+public partial class AudioSeparationClient : IDisposable
 {
     private readonly StorageDownloader _downloader;
     private readonly Disposables? _owned;
@@ -27,6 +32,12 @@ public sealed partial class AudioSeparationClient : IDisposable
     public AudioSeparationClient(AudioSeparationClientOptions? options = null, ILoggerFactory? loggerFactory = null)
         : this(options ?? new AudioSeparationClientOptions(), loggerFactory, apiTransport: null, storageTransport: null)
     {
+    }
+
+    /// <summary>For mocking frameworks only: a client made this way has no connection, and every member must be overridden.</summary>
+    protected AudioSeparationClient()
+    {
+        (_downloader, Options, Logger, Rest) = (null!, null!, NullLogger.Instance, null!);
     }
 
     /// <summary>Directly constructed client; the transports are for tests and the simulator.</summary>
@@ -60,7 +71,7 @@ public sealed partial class AudioSeparationClient : IDisposable
     }
 
     /// <summary>The raw generated client on the same pipeline, for calls this layer does not wrap.</summary>
-    public CambApiRestClient Rest { get; }
+    public virtual CambApiRestClient Rest { get; }
 
     internal AudioSeparationClientOptions Options { get; }
 
@@ -70,17 +81,20 @@ public sealed partial class AudioSeparationClient : IDisposable
     /// The API transport never follows redirects: the handler would carry x-api-key to wherever a redirect
     /// points (it strips only Authorization), and the API has no reason to redirect. A 3xx surfaces as an error.
     /// </summary>
-    internal static SocketsHttpHandler CreateApiTransport() => new() { AllowAutoRedirect = false };
+    /// <summary>Connections are replaced after this long (when idle), so a long-lived client follows DNS changes.</summary>
+    private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5);
+
+    internal static SocketsHttpHandler CreateApiTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = ConnectionLifetime };
 
     /// <summary>
     /// The storage transport does not follow redirects itself: the downloader does, checking every target as it checks the
     /// first URL (https only, http only on loopback). It carries no credentials — the API key is never added to storage requests.
     /// </summary>
-    internal static SocketsHttpHandler CreateStorageTransport() => new() { AllowAutoRedirect = false };
+    internal static SocketsHttpHandler CreateStorageTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = ConnectionLifetime };
 
     /// <summary>Uploads <paramref name="inputPath"/> and starts a separation task.</summary>
     /// <exception cref="ArgumentException">Missing, empty, a directory or an unsupported format; nothing is sent.</exception>
-    public async Task<SeparationOperation> StartSeparationAsync(string inputPath, SeparationStartOptions? options = null, CancellationToken cancellationToken = default)
+    public virtual async Task<SeparationOperation> StartSeparationAsync(string inputPath, SeparationStartOptions? options = null, CancellationToken cancellationToken = default)
     {
         var path = MediaInput.ValidateFile(inputPath);
         // Unbuffered and read synchronously (see ProgressStream): the upload's copy loop brings its own pooled buffer.
@@ -96,7 +110,7 @@ public sealed partial class AudioSeparationClient : IDisposable
     /// Uploads <paramref name="content"/> (streamed, never buffered whole) as <paramref name="fileName"/>.
     /// A seekable stream is re-sent from its start if the upload must be retried; a forward-only one is sent once.
     /// </summary>
-    public Task<SeparationOperation> StartSeparationAsync(Stream content, string fileName, SeparationStartOptions? options = null, CancellationToken cancellationToken = default)
+    public virtual Task<SeparationOperation> StartSeparationAsync(Stream content, string fileName, SeparationStartOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(content);
         if (!content.CanRead)
@@ -112,7 +126,9 @@ public sealed partial class AudioSeparationClient : IDisposable
     private async Task<SeparationOperation> StartCoreAsync(Stream upload, string fileName, SeparationStartOptions? options, CancellationToken cancellationToken)
     {
         var replayable = upload.CanSeek;
-        var traceparent = CurrentTraceparent();
+        using var activity = CambApiTelemetry.Start("camb.upload");
+        var started = Stopwatch.GetTimestamp();
+        var traceparent = CurrentTraceparent(); // our span's, when someone listens: the vendor's trace joins it
 
         using var scope = replayable ? null : CambApiRestClient.CustomizeRequests(r => r.Options.Set(CambResilience.NotReplayable, true));
         OrchestratorPipelineCallResult created;
@@ -131,40 +147,60 @@ public sealed partial class AudioSeparationClient : IDisposable
         {
             throw; // unreachable: Annotate only records the trace and returns false
         }
+        catch (Exception e) when (Failed(activity, "create", started, e))
+        {
+            throw; // unreachable: Failed records the failure and returns false
+        }
 
         if (string.IsNullOrWhiteSpace(created.TaskId))
         {
-            throw new CambApiException("The service accepted the upload but returned no task id.", 200, null, EmptyHeaders, null);
+            var error = new CambApiException("The service accepted the upload but returned no task id.", 200, null, EmptyHeaders, null);
+            Failed(activity, "create", started, error);
+            throw error;
         }
+
+        CambApiTelemetry.RecordOperation("create", started, error: null);
+        var sent = replayable ? upload.Length : 0;
+        CambApiTelemetry.RecordTransfer("upload", sent);
+        activity?.SetTag("camb.task_id", created.TaskId);
+        activity?.SetTag("camb.bytes", sent);
 
         LogStarted(Logger, created.TaskId, fileName);
         return new SeparationOperation(this, created.TaskId);
     }
 
     /// <summary>An operation for a task started earlier (its stored <paramref name="taskId"/>); nothing is sent yet.</summary>
-    public SeparationOperation ResumeSeparation(string taskId)
+    public virtual SeparationOperation ResumeSeparation(string taskId)
     {
         MediaInput.ValidateTaskId(taskId);
         return new SeparationOperation(this, taskId);
     }
 
     /// <summary>The download URLs of a finished run.</summary>
-    public async Task<SeparationResult> GetResultAsync(long runId, CancellationToken cancellationToken = default)
+    public virtual async Task<SeparationResult> GetResultAsync(long runId, CancellationToken cancellationToken = default)
     {
         MediaInput.ValidateRunId(runId);
+        using var activity = CambApiTelemetry.Start("camb.result", runId: runId);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var response = await Rest.GetAudioSeparationRunInfoAsync(runId, cancellationToken).ConfigureAwait(false);
-            return ToResult(runId, response);
+            var result = ToResult(runId, response);
+            CambApiTelemetry.RecordOperation("result", started, error: null);
+            return result;
         }
         catch (CambException e) when (e.Annotate(runId: runId))
         {
             throw; // unreachable: Annotate only records the run and returns false
         }
+        catch (Exception e) when (Failed(activity, "result", started, e))
+        {
+            throw; // unreachable: Failed records the failure and returns false
+        }
     }
 
     /// <summary>The download URLs of several runs in one request, keyed by run id.</summary>
-    public async Task<IReadOnlyDictionary<long, SeparationResult>> GetResultsAsync(IEnumerable<long> runIds, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyDictionary<long, SeparationResult>> GetResultsAsync(IEnumerable<long> runIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(runIds);
         var ids = runIds.Distinct().ToList();
@@ -179,8 +215,21 @@ public sealed partial class AudioSeparationClient : IDisposable
         }
 
         using var scope = CambApiRestClient.CustomizeRequests(r => r.Options.Set(CambResilience.Idempotent, true));
-        var response = await Rest.GetAudioSeparationRunsResultsAsync(
-            new RunIDsRequestPayload { RunIds = ids }, traceparent: CurrentTraceparent(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var activity = CambApiTelemetry.Start("camb.results");
+        activity?.SetTag("camb.run_count", ids.Count);
+        var started = Stopwatch.GetTimestamp();
+        IDictionary<string, AudioSeparationRunInfoResponse> response;
+        try
+        {
+            response = await Rest.GetAudioSeparationRunsResultsAsync(
+                new RunIDsRequestPayload { RunIds = ids }, traceparent: CurrentTraceparent(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (Failed(activity, "results", started, e))
+        {
+            throw; // unreachable: Failed records the failure and returns false
+        }
+
+        CambApiTelemetry.RecordOperation("results", started, error: null);
         var results = new Dictionary<long, SeparationResult>();
         foreach (var (key, value) in response)
         {
@@ -206,7 +255,7 @@ public sealed partial class AudioSeparationClient : IDisposable
     /// </remarks>
     /// <exception cref="ArgumentException">A bad directory or URL, or an existing file without <paramref name="overwrite"/>; nothing is sent.</exception>
     /// <exception cref="SeparationDownloadException">A track could not be fetched; a track already finished stays.</exception>
-    public async Task<SeparatedFiles> DownloadAsync(SeparationResult result, string outputDirectory, string baseName, IProgress<TransferProgress>? progress = null,
+    public virtual async Task<SeparatedFiles> DownloadAsync(SeparationResult result, string outputDirectory, string baseName, IProgress<TransferProgress>? progress = null,
         bool overwrite = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -225,14 +274,20 @@ public sealed partial class AudioSeparationClient : IDisposable
         using var sibling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         async Task Track(int index, Uri url, string path, Func<SeparationResult, Uri> pick)
         {
+            using var activity = CambApiTelemetry.Start("camb.download", runId: result.RunId);
+            activity?.SetTag("camb.track", index == 0 ? "foreground" : "background");
             try
             {
                 await _downloader.DownloadAsync(url, path, overwrite,
                     async ct => pick(await GetResultAsync(result.RunId, ct).ConfigureAwait(false)),
                     (bytes, total) => tracks.Report(index, bytes, total), sibling.Token).ConfigureAwait(false);
+                var bytes = new FileInfo(path).Length;
+                activity?.SetTag("camb.bytes", bytes);
+                CambApiTelemetry.RecordTransfer("download", bytes);
             }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                CambApiTelemetry.Fail(activity, e);
                 await sibling.CancelAsync().ConfigureAwait(false); // one track failed: the other's bytes would be wasted on a failed call
                 throw;
             }
@@ -263,7 +318,7 @@ public sealed partial class AudioSeparationClient : IDisposable
     /// into <paramref name="outputDirectory"/>. Returns their paths.
     /// </summary>
     /// <remarks>Without <c>overwrite</c>, tracks of an earlier run in the folder fail the call before the upload.</remarks>
-    public async Task<SeparatedFiles> SeparateFileAsync(string inputPath, string outputDirectory, IProgress<SeparationProgress>? progress = null,
+    public virtual async Task<SeparatedFiles> SeparateFileAsync(string inputPath, string outputDirectory, IProgress<SeparationProgress>? progress = null,
         bool overwrite = false, CancellationToken cancellationToken = default)
     {
         var path = MediaInput.ValidateFile(inputPath);
@@ -290,7 +345,29 @@ public sealed partial class AudioSeparationClient : IDisposable
                 .Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal)
             : [];
 
-    public void Dispose() => _owned?.Dispose();
+    /// <summary>Releases the HTTP connections this client made (none when they came from dependency injection).</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the owned HTTP clients; a subclass that holds more overrides this and calls it.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _owned?.Dispose();
+        }
+    }
+
+    /// <summary>Records a failed call on its span and in the duration metric; false, so it can sit in an exception filter.</summary>
+    internal static bool Failed(Activity? activity, string operation, long started, Exception error)
+    {
+        CambApiTelemetry.Fail(activity, error);
+        CambApiTelemetry.RecordOperation(operation, started, error);
+        return false;
+    }
 
     private static readonly IReadOnlyDictionary<string, IEnumerable<string>> EmptyHeaders = new Dictionary<string, IEnumerable<string>>();
 

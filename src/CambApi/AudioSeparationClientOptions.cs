@@ -15,8 +15,40 @@ public sealed class AudioSeparationClientOptions
     /// <summary>The API key. When null, <c>CAMB_API_KEY</c> is read from the environment.</summary>
     public string? ApiKey { get; set; }
 
-    /// <summary>The API's base address; the vendor's production service by default.</summary>
-    public Uri Endpoint { get; set; } = CambApiRestClient.DefaultBaseAddress;
+    /// <summary>The environment variable read for <see cref="Endpoint"/> when nothing sets it (the CLI reads the same one).</summary>
+    public const string EndpointEnvironmentVariable = "CAMB_BASE_URL";
+
+    private Uri _endpoint = CambApiRestClient.DefaultBaseAddress;
+
+    // A CAMB_BASE_URL that is not an http(s) URL: reported by Validate (never silently replaced by the vendor's address).
+    private string? _invalidEnvironmentEndpoint;
+
+    /// <summary>Settings with the defaults; <see cref="Endpoint"/> from <c>CAMB_BASE_URL</c> when it is set.</summary>
+    public AudioSeparationClientOptions()
+    {
+        if (Environment.GetEnvironmentVariable(EndpointEnvironmentVariable) is { Length: > 0 } url)
+        {
+            if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+            {
+                _endpoint = uri;
+            }
+            else
+            {
+                _invalidEnvironmentEndpoint = url;
+            }
+        }
+    }
+
+    /// <summary>The API's base address: <c>CAMB_BASE_URL</c> when set, else the vendor's production service.</summary>
+    public Uri Endpoint
+    {
+        get => _endpoint;
+        set
+        {
+            _endpoint = value;
+            _invalidEnvironmentEndpoint = null; // set explicitly: the environment no longer matters
+        }
+    }
 
     /// <summary>Time allowed for one HTTP attempt, upload included (vendor SDK default: 300 s).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(300);
@@ -67,7 +99,11 @@ public sealed class AudioSeparationClientOptions
             errors.Add($"CambApi:ApiKey: {e.Message.Split(" (Parameter", 2)[0]}");
         }
 
-        if (Endpoint is not { IsAbsoluteUri: true } || (Endpoint.Scheme != Uri.UriSchemeHttps && !Endpoint.IsLoopback))
+        if (_invalidEnvironmentEndpoint is not null)
+        {
+            errors.Add($"{EndpointEnvironmentVariable} ('{_invalidEnvironmentEndpoint}') is not an http(s) URL; fix or unset it, or set CambApi:Endpoint.");
+        }
+        else if (Endpoint is not { IsAbsoluteUri: true } || (Endpoint.Scheme != Uri.UriSchemeHttps && !Endpoint.IsLoopback))
         {
             errors.Add("CambApi:Endpoint must be an absolute https URL (http only for a loopback test server).");
         }

@@ -63,7 +63,10 @@ public static class CambApiServiceCollectionExtensions
             .Services.AddHttpClient(StorageHttpClientName)
             .AddHttpMessageHandler(sp => new RedactingLoggingHandler(sp.GetRequiredService<ILoggerFactory>().CreateLogger("CambApi.Http"), "storage"));
 
-        services.TryAddTransient(sp =>
+        // A singleton: the client is thread-safe and disposable, and a transient one resolved from the root provider is
+        // kept alive by the container until it is disposed (100 resolutions, 100 clients). The transports recycle their
+        // connections (PooledConnectionLifetime), so holding the factory's clients does not pin stale DNS.
+        services.TryAddSingleton(sp =>
         {
             var factory = sp.GetRequiredService<IHttpClientFactory>();
             return new CambApi.AudioSeparationClient(Current(sp), factory.CreateClient(ApiHttpClientName),

@@ -11,9 +11,17 @@ namespace CambApi;
 /// A separation task on the service: poll it, wait for it, or keep its <see cref="TaskId"/> and resume it later
 /// with <see cref="AudioSeparationClient.ResumeSeparation"/>.
 /// </summary>
-public sealed partial class SeparationOperation
+/// <remarks>Public members are virtual for mocking; <see cref="CambApiModelFactory.SeparationOperation"/> makes one in a given state.</remarks>
+public partial class SeparationOperation
 {
     private readonly AudioSeparationClient _client;
+
+    /// <summary>For mocking frameworks and <see cref="CambApiModelFactory"/>: an operation bound to no client.</summary>
+    protected SeparationOperation()
+    {
+        _client = null!;
+        TaskId = string.Empty;
+    }
 
     internal SeparationOperation(AudioSeparationClient client, string taskId)
     {
@@ -22,27 +30,29 @@ public sealed partial class SeparationOperation
     }
 
     /// <summary>The task id the service returned; store it to resume.</summary>
-    public string TaskId { get; }
+    public virtual string TaskId { get; }
 
     /// <summary>The last status read (PENDING until the first update).</summary>
-    public SeparationStatus Status { get; private set; } = SeparationStatus.Pending;
+    public virtual SeparationStatus Status { get; private set; } = SeparationStatus.Pending;
 
     /// <summary>The run id, once the service has given one (on SUCCESS).</summary>
-    public long? RunId { get; private set; }
+    public virtual long? RunId { get; private set; }
 
     /// <summary>The service's <c>exception_reason</c> for a failed task.</summary>
-    public string? ExceptionReason { get; private set; }
+    public virtual string? ExceptionReason { get; private set; }
 
     /// <summary>The service's <c>message</c>, as text.</summary>
-    public string? ServiceMessage { get; private set; }
+    public virtual string? ServiceMessage { get; private set; }
 
     /// <summary>True once the status is terminal (SUCCESS, ERROR, TIMEOUT, PAYMENT_REQUIRED).</summary>
-    public bool HasCompleted => Status.IsTerminal;
+    public virtual bool HasCompleted => Status.IsTerminal;
 
     /// <summary>Reads the task's status once.</summary>
-    public async Task<SeparationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default)
+    public virtual async Task<SeparationStatus> UpdateStatusAsync(CancellationToken cancellationToken = default)
     {
         OrchestratorPipelineResult result;
+        using var activity = CambApiTelemetry.Start("camb.poll", TaskId);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             result = await _client.Rest.GetAudioSeparationStatusAsync(TaskId, runId: null, cancellationToken).ConfigureAwait(false);
@@ -51,6 +61,14 @@ public sealed partial class SeparationOperation
         {
             throw; // unreachable: Annotate only records the task and returns false
         }
+        catch (Exception e) when (AudioSeparationClient.Failed(activity, "status", started, e))
+        {
+            throw; // unreachable: Failed records the failure and returns false
+        }
+
+        CambApiTelemetry.RecordOperation("status", started, error: null);
+        activity?.SetTag("camb.status", result.Status.Value);
+        activity?.SetTag("camb.run_id", result.RunId);
 
         Status = result.Status;
         RunId = result.RunId ?? RunId;
@@ -66,7 +84,7 @@ public sealed partial class SeparationOperation
     }
 
     /// <inheritdoc cref="WaitForCompletionAsync(IProgress{SeparationProgress}?, CancellationToken)"/>
-    public Task<SeparationResult> WaitForCompletionAsync(CancellationToken cancellationToken = default) =>
+    public virtual Task<SeparationResult> WaitForCompletionAsync(CancellationToken cancellationToken = default) =>
         WaitForCompletionAsync(progress: null, cancellationToken);
 
     /// <summary>
@@ -81,20 +99,49 @@ public sealed partial class SeparationOperation
     /// </remarks>
     /// <exception cref="SeparationFailedException">ERROR, TIMEOUT or PAYMENT_REQUIRED.</exception>
     /// <exception cref="SeparationTimeoutException">Still running at <see cref="AudioSeparationClientOptions.MaxWait"/>; resumable.</exception>
-    public async Task<SeparationResult> WaitForCompletionAsync(IProgress<SeparationProgress>? progress, CancellationToken cancellationToken = default)
+    public virtual async Task<SeparationResult> WaitForCompletionAsync(IProgress<SeparationProgress>? progress, CancellationToken cancellationToken = default)
     {
         var options = _client.Options;
         var time = options.TimeProvider;
         var started = time.GetTimestamp();
         using var deadline = new CancellationTokenSource(options.MaxWait, time);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        using var activity = CambApiTelemetry.Start("camb.wait", TaskId);
         try
         {
-            return await PollAsync(progress, started, waiting.Token, cancellationToken).ConfigureAwait(false);
+            var result = await PollAsync(progress, started, waiting.Token, cancellationToken).ConfigureAwait(false);
+            Waited(activity, "success", null);
+            return result;
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new SeparationTimeoutException(TaskId, Status, time.GetElapsedTime(started));
+            var timeout = new SeparationTimeoutException(TaskId, Status, time.GetElapsedTime(started));
+            Waited(activity, "timeout", timeout);
+            throw timeout;
+        }
+        catch (Exception e)
+        {
+            Waited(activity, e switch
+            {
+                SeparationFailedException => "failed",
+                SeparationTimeoutException => "timeout",
+                OperationCanceledException => "cancelled",
+                _ => "error",
+            }, e);
+            throw;
+        }
+
+        void Waited(System.Diagnostics.Activity? span, string outcome, Exception? error)
+        {
+            span?.SetTag("camb.status", Status.Value);
+            span?.SetTag("camb.run_id", RunId);
+            span?.SetTag("camb.outcome", outcome);
+            if (error is not null)
+            {
+                CambApiTelemetry.Fail(span, error);
+            }
+
+            CambApiTelemetry.RecordSeparation(time.GetElapsedTime(started), outcome);
         }
     }
 

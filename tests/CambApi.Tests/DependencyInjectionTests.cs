@@ -6,6 +6,7 @@ using WireMock.RequestBuilders;
 namespace CambApi.Tests;
 
 [TestFixture]
+[NonParallelizable] // sets CAMB_BASE_URL for two cases
 public sealed class DependencyInjectionTests : WorkflowFixture
 {
     private IConfiguration Config(params (string Key, string? Value)[] values) =>
@@ -55,5 +56,40 @@ public sealed class DependencyInjectionTests : WorkflowFixture
         Assert.That(error!.Failures, Has.Some.Contains("CambApi:ApiKey"));
         Assert.That(error.Failures, Has.Some.Contains("CambApi:Endpoint must be an absolute https URL"));
         Assert.That(error.Failures, Has.Some.Contains("CambApi:MaxRetries"));
+    }
+
+    [Test]
+    public async Task The_client_is_one_shared_instance_so_root_resolutions_keep_nothing_alive()
+    {
+        var services = new ServiceCollection().AddCambApi(Config(("CambApi:ApiKey", Key), ("CambApi:Endpoint", Api.Url + "/apis")));
+        await using var provider = services.BuildServiceProvider(validateScopes: true);
+
+        var clients = Enumerable.Range(0, 100).Select(_ => provider.GetRequiredService<AudioSeparationClient>()).Distinct().ToList();
+
+        Assert.That(clients, Has.Count.EqualTo(1));
+        Assert.That(services.Single(d => d.ServiceType == typeof(AudioSeparationClient)).Lifetime, Is.EqualTo(ServiceLifetime.Singleton));
+    }
+
+    [Test]
+    public void Camb_base_url_sets_the_endpoint_of_new_options_as_it_does_for_the_cli()
+    {
+        var previous = Environment.GetEnvironmentVariable(AudioSeparationClientOptions.EndpointEnvironmentVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(AudioSeparationClientOptions.EndpointEnvironmentVariable, "http://127.0.0.1:5099/apis/");
+            Assert.That(new AudioSeparationClientOptions().Endpoint, Is.EqualTo(new Uri("http://127.0.0.1:5099/apis/")));
+            Assert.That(new AudioSeparationClientOptions { Endpoint = new Uri("https://other.example/") }.Endpoint.Host, Is.EqualTo("other.example"), "an explicit endpoint wins");
+
+            Environment.SetEnvironmentVariable(AudioSeparationClientOptions.EndpointEnvironmentVariable, "not a url");
+            Assert.That(new AudioSeparationClientOptions { ApiKey = Key }.Validate(), Has.Some.StartsWith("CAMB_BASE_URL ('not a url') is not an http(s) URL"));
+            Assert.That(new AudioSeparationClientOptions { ApiKey = Key, Endpoint = new Uri("https://ok.example/") }.Validate(), Is.Empty);
+
+            Environment.SetEnvironmentVariable(AudioSeparationClientOptions.EndpointEnvironmentVariable, null);
+            Assert.That(new AudioSeparationClientOptions().Endpoint, Is.EqualTo(CambApi.Client.CambApiRestClient.DefaultBaseAddress));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(AudioSeparationClientOptions.EndpointEnvironmentVariable, previous);
+        }
     }
 }
