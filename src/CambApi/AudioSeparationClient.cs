@@ -330,9 +330,21 @@ public partial class AudioSeparationClient : IDisposable
             throw new ArgumentException($"'{existing}' already exists; pass overwrite: true to replace it.", nameof(overwrite));
         }
 
-        var operation = await StartSeparationAsync(path, options: null, cancellationToken).ConfigureAwait(false);
-        var result = await operation.WaitForCompletionAsync(progress, cancellationToken).ConfigureAwait(false);
-        return await DownloadAsync(result, directory, stem, progress: null, overwrite, cancellationToken).ConfigureAwait(false);
+        // One span over the three steps, so a trace reads "separation: upload, wait (polls), downloads".
+        using var activity = CambApiTelemetry.Start("camb.separate");
+        try
+        {
+            var operation = await StartSeparationAsync(path, options: null, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("camb.task_id", operation.TaskId);
+            var result = await operation.WaitForCompletionAsync(progress, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("camb.run_id", result.RunId);
+            return await DownloadAsync(result, directory, stem, progress: null, overwrite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            CambApiTelemetry.Fail(activity, e);
+            throw;
+        }
     }
 
     /// <summary>The stem of the two files a separation of <paramref name="inputPath"/> writes: <c>talk.wav</c> → <c>talk</c>.</summary>

@@ -9,7 +9,7 @@ namespace CambApi;
 /// <see cref="MeterListener"/>.
 /// </summary>
 /// <remarks>
-/// Spans: <c>camb.upload</c>, <c>camb.poll</c> (one per status request), <c>camb.wait</c>, <c>camb.result</c>,
+/// Spans: <c>camb.separate</c> (around the one-call workflow), <c>camb.upload</c>, <c>camb.poll</c> (one per status request), <c>camb.wait</c>, <c>camb.result</c>,
 /// <c>camb.download</c> (one per track), tagged with <c>camb.task_id</c>, <c>camb.run_id</c>, <c>camb.status</c>,
 /// <c>camb.track</c> and <c>camb.bytes</c>; a failure sets the span's status and <c>error.type</c>. HttpClient's own
 /// <c>System.Net.Http</c> spans (OpenTelemetry's HTTP conventions) nest under them. No tag carries the key, a file path

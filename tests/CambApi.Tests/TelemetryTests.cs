@@ -62,6 +62,9 @@ public sealed class TelemetryTests
             Assert.That(byName["camb.download"].Select(d => d.GetTagItem("camb.bytes")),
                 Is.EquivalentTo(new object[] { new FileInfo(files.ForegroundPath).Length, new FileInfo(files.BackgroundPath).Length }));
             Assert.That(spans.Select(s => s.Status), Is.All.EqualTo(ActivityStatusCode.Unset));
+            var separate = byName["camb.separate"].Single();
+            Assert.That(spans.Where(s => s != separate).Select(s => s.Parent?.OperationName), Is.All.AnyOf("camb.separate", "camb.wait"), "one trace per separation");
+            Assert.That((separate.GetTagItem("camb.task_id"), separate.GetTagItem("camb.run_id")), Is.EqualTo(((object)taskId, (object)files.Result.RunId)));
 
             var everyTag = string.Join("\n", spans.SelectMany(s => s.TagObjects.Select(t => $"{t.Key}={t.Value}")));
             Assert.That(everyTag, Does.Not.Contain(sim.ApiKey).And.Not.Contain("signature").IgnoreCase.And.Not.Contain(input));
