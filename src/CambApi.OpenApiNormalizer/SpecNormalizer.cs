@@ -57,6 +57,7 @@ internal static class SpecNormalizer
         RenameFastApiOperationIds(root, schemaNames);
         RenameSchemas(root, schemaNames);
         NameParametersInCamelCase(root);
+        DescribeFieldsFromTitles(root);
         var unions = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         Visit(root, unions);
         AddUnionSchemas(root, unions);
@@ -236,6 +237,36 @@ internal static class SpecNormalizer
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A schema property without a description gets one from its title and wire name ("Task Id (task_id in the JSON).")
+    /// so every generated property has XML docs (CS1591 is on for shipped assemblies); the vendor's descriptions are kept.
+    /// </summary>
+    private static void DescribeFieldsFromTitles(YamlMappingNode root)
+    {
+        if (!root.Children.TryGetValue(new YamlScalarNode("components"), out var c) || c is not YamlMappingNode components ||
+            !components.Children.TryGetValue(new YamlScalarNode("schemas"), out var s) || s is not YamlMappingNode schemas)
+        {
+            return;
+        }
+
+        foreach (var schema in schemas.Children.Values.OfType<YamlMappingNode>())
+        {
+            if (!schema.Children.TryGetValue(new YamlScalarNode("properties"), out var p) || p is not YamlMappingNode properties)
+            {
+                continue;
+            }
+
+            foreach (var (key, value) in properties.Children)
+            {
+                if (key is YamlScalarNode { Value: { } wire } && value is YamlMappingNode property && !property.Children.ContainsKey(new YamlScalarNode("description")))
+                {
+                    var title = property.Children.TryGetValue(new YamlScalarNode("title"), out var t) && t is YamlScalarNode { Value: { Length: > 0 } text } ? text : null;
+                    property.Children[new YamlScalarNode("description")] = new YamlScalarNode(title is null ? $"{wire} in the JSON." : $"{title} ({wire} in the JSON).");
+                }
+            }
         }
     }
 

@@ -10,6 +10,11 @@ namespace CambApi;
 /// <summary>The service finished the task without a result: ERROR, TIMEOUT or PAYMENT_REQUIRED.</summary>
 public sealed class SeparationFailedException : CambException
 {
+    /// <summary>Task <paramref name="taskId"/> ended with <paramref name="status"/>.</summary>
+    /// <param name="taskId">The task.</param>
+    /// <param name="status">Its final status (ERROR, TIMEOUT, PAYMENT_REQUIRED, or one this version does not know).</param>
+    /// <param name="exceptionReason">The service's <c>exception_reason</c>.</param>
+    /// <param name="serviceMessage">The service's <c>message</c>, as text.</param>
     public SeparationFailedException(string taskId, SeparationStatus status, string? exceptionReason, string? serviceMessage)
         : base($"Separation task {taskId} ended with {status}" +
                (exceptionReason is null ? "" : $" ({exceptionReason})") +
@@ -30,6 +35,7 @@ public sealed class SeparationFailedException : CambException
     /// <summary>The service's <c>message</c>, as text (a JSON object is kept as its JSON).</summary>
     public string? ServiceMessage { get; }
 
+    /// <summary>The service's <c>message</c> for the task.</summary>
     public override string? ServiceDetail => ServiceMessage;
 
     /// <summary>Only the service's own TIMEOUT may pass on a new task; ERROR and PAYMENT_REQUIRED will not.</summary>
@@ -42,6 +48,10 @@ public sealed class SeparationFailedException : CambException
 /// </summary>
 public sealed class SeparationTimeoutException : CambException
 {
+    /// <summary>Task <paramref name="taskId"/> was still <paramref name="lastStatus"/> after <paramref name="waited"/>.</summary>
+    /// <param name="taskId">The task, to resume with.</param>
+    /// <param name="lastStatus">The last status read.</param>
+    /// <param name="waited">How long it was waited for.</param>
     public SeparationTimeoutException(string taskId, SeparationStatus lastStatus, TimeSpan waited)
         : base($"Separation task {taskId} was still {lastStatus} after {waited.TotalSeconds:0} s; resume it later with its task id.")
     {
@@ -50,10 +60,13 @@ public sealed class SeparationTimeoutException : CambException
         Waited = waited;
     }
 
+    /// <summary>The last status read before giving up.</summary>
     public SeparationStatus LastStatus { get; }
 
+    /// <summary>How long the task was waited for.</summary>
     public TimeSpan Waited { get; }
 
+    /// <summary>Always: the task goes on; resume it later by its task id.</summary>
     public override bool IsTransient => true;
 }
 
@@ -63,6 +76,11 @@ public sealed class SeparationTimeoutException : CambException
 /// </summary>
 public sealed class CambRequestTimeoutException : CambException
 {
+    /// <summary>A <paramref name="method"/> request to <paramref name="redactedUrl"/> got no answer within <paramref name="attemptTimeout"/>.</summary>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="redactedUrl">The URL without its query.</param>
+    /// <param name="attemptTimeout">The time allowed per attempt.</param>
+    /// <param name="inner">The timeout's own exception.</param>
     public CambRequestTimeoutException(string method, Uri? redactedUrl, TimeSpan attemptTimeout, Exception? inner = null)
         : base($"{method} {redactedUrl?.AbsolutePath ?? "(request)"} got no answer within {attemptTimeout.TotalSeconds:0.#} s.", innerException: inner)
     {
@@ -71,6 +89,7 @@ public sealed class CambRequestTimeoutException : CambException
         AttemptTimeout = attemptTimeout;
     }
 
+    /// <summary>The HTTP method of the request.</summary>
     public string Method { get; }
 
     /// <summary>The URL without its query (presigned signatures are credentials).</summary>
@@ -79,6 +98,7 @@ public sealed class CambRequestTimeoutException : CambException
     /// <summary>The per-attempt limit that was reached.</summary>
     public TimeSpan AttemptTimeout { get; }
 
+    /// <summary>Always: the next attempt may be answered.</summary>
     public override bool IsTransient => true;
 }
 
@@ -110,6 +130,10 @@ public enum ConnectionFailure
 /// </summary>
 public sealed class CambConnectionException : CambException
 {
+    /// <summary><paramref name="host"/> could not be reached, for the reason <paramref name="failure"/>.</summary>
+    /// <param name="host">The host name.</param>
+    /// <param name="failure">What went wrong.</param>
+    /// <param name="inner">The transport's exception.</param>
     public CambConnectionException(string host, ConnectionFailure failure, Exception? inner = null)
         : base($"Could not reach {host}: {Describe(failure)}.", innerException: inner)
     {
@@ -120,6 +144,7 @@ public sealed class CambConnectionException : CambException
     /// <summary>host[:port], never a path or a query.</summary>
     public string Host { get; }
 
+    /// <summary>What went wrong with the connection.</summary>
     public ConnectionFailure Failure { get; }
 
     /// <summary><see cref="Failure"/> in a few words a person reads ("connection refused"); the CLI prints these.</summary>
@@ -186,6 +211,12 @@ public sealed class CambConnectionException : CambException
 /// </summary>
 public sealed class SeparationDownloadException : CambException
 {
+    /// <summary>A track could not be fetched from <paramref name="redactedUrl"/>.</summary>
+    /// <param name="message">What failed.</param>
+    /// <param name="redactedUrl">The URL without its query (no signature).</param>
+    /// <param name="statusCode">The storage host's HTTP status, if it answered.</param>
+    /// <param name="inner">The cause.</param>
+    /// <param name="isTransient">Whether trying again later may help.</param>
     public SeparationDownloadException(string message, Uri redactedUrl, int? statusCode = null, Exception? inner = null, bool isTransient = true)
         : base(message, statusCode, inner)
     {
@@ -196,5 +227,6 @@ public sealed class SeparationDownloadException : CambException
     /// <summary>The URL without its query (presigned signatures are credentials).</summary>
     public Uri RedactedUrl { get; }
 
+    /// <summary>Whether trying again later may help (a storage 5xx or a network failure).</summary>
     public override bool IsTransient { get; }
 }

@@ -62,6 +62,9 @@ public static class MediaInput
         }
     }
 
+    /// <summary>Throws <see cref="ArgumentException"/> for a missing or malformed task id, before any request.</summary>
+    /// <param name="taskId">The task id to check.</param>
+    /// <param name="paramName">The caller's parameter name, for the exception.</param>
     public static void ValidateTaskId(string? taskId, string paramName = "taskId")
     {
         if (string.IsNullOrWhiteSpace(taskId))

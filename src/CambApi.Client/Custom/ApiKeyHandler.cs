@@ -26,6 +26,7 @@ public sealed class ApiKeyHandler : DelegatingHandler
         (_apiScheme, _apiHostName, _apiPort) = (_apiHost.Scheme, _apiHost.IdnHost, _apiHost.Port);
     }
 
+    /// <inheritdoc/>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);

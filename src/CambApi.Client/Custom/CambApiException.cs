@@ -17,6 +17,12 @@ public class CambApiException : CambException
 {
     private const int MaxDetailLength = 300;
 
+    /// <summary>An error answer: <paramref name="message"/> is completed with the status and FastAPI's <c>detail</c> from <paramref name="response"/>.</summary>
+    /// <param name="message">What failed.</param>
+    /// <param name="statusCode">The HTTP status.</param>
+    /// <param name="response">The body as received.</param>
+    /// <param name="headers">The response headers.</param>
+    /// <param name="innerException">The cause, e.g. a JSON error for an unreadable 2xx.</param>
     public CambApiException(string message, int statusCode, string? response, IReadOnlyDictionary<string, IEnumerable<string>> headers, Exception? innerException)
         : base(Compose(message, statusCode, response, innerException), statusCode, innerException)
     {
@@ -27,6 +33,7 @@ public class CambApiException : CambException
     /// <summary>The body as received (may be empty; never holds the key, which is only ever sent).</summary>
     public string? Response { get; }
 
+    /// <summary>The response headers (and content headers).</summary>
     public IReadOnlyDictionary<string, IEnumerable<string>> Headers { get; }
 
     /// <summary>A 2xx whose body was empty or not the documented JSON: the service's answer could not be read.</summary>
@@ -35,6 +42,7 @@ public class CambApiException : CambException
     /// <summary>FastAPI's <c>detail</c>: the text, or for a 422 each error as <c>loc: msg</c>.</summary>
     public override string? ServiceDetail => DetailOf(Response);
 
+    /// <summary>The service's <c>x-request-id</c>, when it sent one: quote it to the vendor's support.</summary>
     public override string? RequestId =>
         Headers.FirstOrDefault(h => string.Equals(h.Key, "x-request-id", StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
 
@@ -86,6 +94,13 @@ public class CambApiException : CambException
 /// <summary>An error answer the spec documents, with its typed body (for a 422, <see cref="HTTPValidationError"/>).</summary>
 public class CambApiException<TResult> : CambApiException
 {
+    /// <summary>An error answer with its parsed body.</summary>
+    /// <param name="message">What failed.</param>
+    /// <param name="statusCode">The HTTP status.</param>
+    /// <param name="response">The body as received.</param>
+    /// <param name="headers">The response headers.</param>
+    /// <param name="result">The body, parsed into the spec's error type.</param>
+    /// <param name="innerException">The cause, if any.</param>
     public CambApiException(string message, int statusCode, string? response, IReadOnlyDictionary<string, IEnumerable<string>> headers, TResult result, Exception? innerException)
         : base(message, statusCode, response, headers, innerException)
     {

@@ -13,6 +13,7 @@ namespace CambApi.Client;
 [JsonConverter(typeof(SeparationStatusJsonConverter))]
 public readonly record struct SeparationStatus
 {
+    /// <summary>A status by its wire value; any non-empty value, known to this version or not.</summary>
     public SeparationStatus(string value)
     {
         ArgumentException.ThrowIfNullOrEmpty(value);
@@ -22,13 +23,16 @@ public readonly record struct SeparationStatus
     /// <summary>The wire value, e.g. <c>PENDING</c>.</summary>
     public string Value { get => field ?? string.Empty; }
 
+    /// <summary>Separated: the run id and both tracks are ready.</summary>
     public static SeparationStatus Success { get; } = new("SUCCESS");
 
+    /// <summary>Queued or processing.</summary>
     public static SeparationStatus Pending { get; } = new("PENDING");
 
     /// <summary>Processing exceeded the service's time limit.</summary>
     public static SeparationStatus Timeout { get; } = new("TIMEOUT");
 
+    /// <summary>Processing failed (see the task's <c>exception_reason</c>).</summary>
     public static SeparationStatus Error { get; } = new("ERROR");
 
     /// <summary>Insufficient credits.</summary>
@@ -46,12 +50,14 @@ public readonly record struct SeparationStatus
     /// <summary>True for a terminal status other than SUCCESS.</summary>
     public bool IsFailure => IsTerminal && this != Success;
 
+    /// <summary>The wire value.</summary>
     public override string ToString() => Value;
 }
 
 /// <summary>Reads any JSON string into <see cref="SeparationStatus"/>, known or not.</summary>
 public sealed class SeparationStatusJsonConverter : JsonConverter<SeparationStatus>
 {
+    /// <inheritdoc/>
     public override SeparationStatus ReadJson(JsonReader reader, Type objectType, SeparationStatus existingValue, bool hasExistingValue, JsonSerializer serializer)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -60,6 +66,7 @@ public sealed class SeparationStatusJsonConverter : JsonConverter<SeparationStat
             : throw new JsonSerializationException($"Expected a non-empty status string at '{reader.Path}' but found {reader.TokenType}.");
     }
 
+    /// <inheritdoc/>
     public override void WriteJson(JsonWriter writer, SeparationStatus value, JsonSerializer serializer)
     {
         ArgumentNullException.ThrowIfNull(writer);

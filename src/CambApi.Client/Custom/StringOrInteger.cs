@@ -17,12 +17,14 @@ public readonly record struct StringOrInteger
     private readonly string? _string;
     private readonly long _integer;
 
+    /// <summary>A string value (a section or field name in a <c>loc</c>).</summary>
     public StringOrInteger(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         _string = value;
     }
 
+    /// <summary>An integer value (an array index in a <c>loc</c>).</summary>
     public StringOrInteger(long value) => _integer = value;
 
     /// <summary>True when the value is an integer (for a <c>loc</c>, an index into an array).</summary>
@@ -37,20 +39,26 @@ public readonly record struct StringOrInteger
     /// <summary>The integer; throws when <see cref="IsInteger"/> is false.</summary>
     public long AsInt64() => _string is null ? _integer : throw new InvalidOperationException($"The value is the string \"{_string}\", not an integer.");
 
+    /// <summary>A string value.</summary>
     public static implicit operator StringOrInteger(string value) => new(value);
 
+    /// <summary>An integer value.</summary>
     public static implicit operator StringOrInteger(long value) => new(value);
 
+    /// <summary>A string value (the named alternative to the implicit conversion).</summary>
     public static StringOrInteger FromString(string value) => new(value);
 
+    /// <summary>An integer value (the named alternative to the implicit conversion).</summary>
     public static StringOrInteger FromInt64(long value) => new(value);
 
+    /// <summary>The string, or the integer in invariant digits.</summary>
     public override string ToString() => _string ?? _integer.ToString(CultureInfo.InvariantCulture);
 }
 
 /// <summary>Reads a JSON string or integer into <see cref="StringOrInteger"/> and writes it back unchanged.</summary>
 public sealed class StringOrIntegerJsonConverter : JsonConverter<StringOrInteger>
 {
+    /// <inheritdoc/>
     public override StringOrInteger ReadJson(JsonReader reader, Type objectType, StringOrInteger existingValue, bool hasExistingValue, JsonSerializer serializer)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -63,6 +71,7 @@ public sealed class StringOrIntegerJsonConverter : JsonConverter<StringOrInteger
         };
     }
 
+    /// <inheritdoc/>
     public override void WriteJson(JsonWriter writer, StringOrInteger value, JsonSerializer serializer)
     {
         ArgumentNullException.ThrowIfNull(writer);

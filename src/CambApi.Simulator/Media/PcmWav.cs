@@ -9,10 +9,13 @@ namespace CambApi.Simulator;
 /// </summary>
 public sealed record PcmWav(int SampleRate, int Channels, int BitsPerSample, int[] Samples)
 {
+    /// <summary>Samples per channel.</summary>
     public int FrameCount => Samples.Length / Channels;
 
+    /// <summary>The largest sample value at this bit depth.</summary>
     public int MaxValue => (1 << (BitsPerSample - 1)) - 1;
 
+    /// <summary>The smallest sample value at this bit depth.</summary>
     public int MinValue => -(1 << (BitsPerSample - 1));
 
     /// <exception cref="InvalidDataException">Not a RIFF/WAVE file, or not 16/24-bit integer PCM.</exception>
@@ -78,6 +81,7 @@ public sealed record PcmWav(int SampleRate, int Channels, int BitsPerSample, int
         throw new InvalidDataException("No data chunk.");
     }
 
+    /// <summary>The WAV file: a RIFF header and the samples in the same format as read.</summary>
     public byte[] ToBytes()
     {
         var bytesPerSample = BitsPerSample / 8;

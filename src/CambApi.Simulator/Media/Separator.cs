@@ -7,6 +7,8 @@ namespace CambApi.Simulator;
 /// </summary>
 public static class Separator
 {
+    /// <summary>The two tracks of <paramref name="input"/>; they add back to it sample for sample.</summary>
+    /// <param name="input">A 16- or 24-bit PCM recording.</param>
     public static (PcmWav Foreground, PcmWav Background) Separate(PcmWav input)
     {
         ArgumentNullException.ThrowIfNull(input);
