@@ -83,28 +83,8 @@ public sealed class PackageTests
     {
         var output = Directory.CreateTempSubdirectory("cambapi-packages-").FullName;
         var configuration = new DirectoryInfo(TestContext.CurrentContext.TestDirectory).Parent!.Name; // bin/<Configuration>/net10.0
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            ArgumentList = { "pack", Path.Combine(RepoRoot(), "CambApi.sln"), "--no-build", "-c", configuration, "-o", output, "-nologo", "-v:q" },
-        };
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.That(process.ExitCode, Is.Zero, "dotnet pack failed:\n" + stdout + stderr.Result);
+        var (exitCode, log) = Commands.Run("dotnet", "pack", Path.Combine(Commands.RepoRoot, "CambApi.sln"), "--no-build", "-c", configuration, "-o", output, "-nologo", "-v:q");
+        Assert.That(exitCode, Is.Zero, "dotnet pack failed:\n" + log);
         return output;
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CambApi.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new DirectoryNotFoundException("CambApi.sln not found above the test directory");
     }
 }
