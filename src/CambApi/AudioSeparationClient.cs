@@ -48,14 +48,8 @@ public partial class AudioSeparationClient : IDisposable
         var loggers = loggerFactory ?? NullLoggerFactory.Instance;
         var endpoint = CambApiRestClient.WithTrailingSlash(options.Endpoint);
 
-        var apiHandler = CambResilience.CreateHandler(options,
-            new RedactingLoggingHandler(loggers.CreateLogger("CambApi.Http"), "api")
-            {
-                InnerHandler = new ApiKeyHandler(options.ResolveApiKey()!, endpoint) { InnerHandler = apiTransport ?? CreateApiTransport() },
-            }, bufferResponses: true);
-        var storageHandler = CambResilience.CreateHandler(options,
-            new RedactingLoggingHandler(loggers.CreateLogger("CambApi.Http"), "storage") { InnerHandler = storageTransport ?? CreateStorageTransport() }, bufferResponses: false);
-
+        var apiHandler = CambPipeline.Api(options, loggers, apiTransport);
+        var storageHandler = CambPipeline.Storage(options, loggers, storageTransport);
         var api = new HttpClient(apiHandler) { BaseAddress = endpoint, Timeout = Timeout.InfiniteTimeSpan };
         var storage = new HttpClient(storageHandler) { Timeout = Timeout.InfiniteTimeSpan };
         _owned = new Disposables(api, storage);
@@ -76,21 +70,6 @@ public partial class AudioSeparationClient : IDisposable
     internal AudioSeparationClientOptions Options { get; }
 
     internal ILogger Logger { get; }
-
-    /// <summary>
-    /// The API transport never follows redirects: the handler would carry x-api-key to wherever a redirect
-    /// points (it strips only Authorization), and the API has no reason to redirect. A 3xx surfaces as an error.
-    /// </summary>
-    /// <summary>Connections are replaced after this long (when idle), so a long-lived client follows DNS changes.</summary>
-    private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5);
-
-    internal static SocketsHttpHandler CreateApiTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = ConnectionLifetime };
-
-    /// <summary>
-    /// The storage transport does not follow redirects itself: the downloader does, checking every target as it checks the
-    /// first URL (https only, http only on loopback). It carries no credentials — the API key is never added to storage requests.
-    /// </summary>
-    internal static SocketsHttpHandler CreateStorageTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = ConnectionLifetime };
 
     /// <summary>Uploads <paramref name="inputPath"/> and starts a separation task.</summary>
     /// <exception cref="ArgumentException">Missing, empty, a directory or an unsupported format; nothing is sent.</exception>

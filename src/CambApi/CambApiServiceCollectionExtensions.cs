@@ -18,7 +18,8 @@ public static class CambApiServiceCollectionExtensions
     public const string StorageHttpClientName = "CambApi.Storage";
 
     /// <summary>Binds the <c>CambApi</c> section of <paramref name="configuration"/>, then applies <paramref name="configure"/>.</summary>
-    public static IServiceCollection AddCambApi(this IServiceCollection services, IConfiguration configuration, Action<CambApi.AudioSeparationClientOptions>? configure = null)
+    /// <returns>The API client's builder (<see cref="ApiHttpClientName"/>), to add handlers or settings the usual way.</returns>
+    public static IHttpClientBuilder AddCambApi(this IServiceCollection services, IConfiguration configuration, Action<CambApi.AudioSeparationClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         return services.AddCambApi(options =>
@@ -29,7 +30,8 @@ public static class CambApiServiceCollectionExtensions
     }
 
     /// <summary>Registers the client with options set by <paramref name="configure"/>, validated at start-up.</summary>
-    public static IServiceCollection AddCambApi(this IServiceCollection services, Action<CambApi.AudioSeparationClientOptions>? configure = null)
+    /// <returns>The API client's builder (<see cref="ApiHttpClientName"/>), to add handlers or settings the usual way.</returns>
+    public static IHttpClientBuilder AddCambApi(this IServiceCollection services, Action<CambApi.AudioSeparationClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<CambApi.AudioSeparationClientOptions>();
@@ -41,27 +43,11 @@ public static class CambApiServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CambApi.AudioSeparationClientOptions>, OptionsValidator>());
 
-        services.AddHttpClient(ApiHttpClientName, (sp, http) =>
-            {
-                http.BaseAddress = CambApiRestClient.WithTrailingSlash(Current(sp).Endpoint);
-                http.Timeout = Timeout.InfiniteTimeSpan; // per-attempt timeouts live in the resilience pipeline
-            })
-            .RemoveAllLoggers() // the framework's logger would log full URLs; ours redacts them
-            .ConfigurePrimaryHttpMessageHandler(CambApi.AudioSeparationClient.CreateApiTransport)
-            .AddHttpMessageHandler(sp => new FailureTranslationHandler(Current(sp).AttemptTimeout))
-            .AddResilienceHandler("camb-api", (pipeline, context) => CambResilience.Configure(pipeline, Current(context.ServiceProvider)))
-            .Services.AddHttpClient(ApiHttpClientName)
-            .AddHttpMessageHandler(() => new ResponseBufferingHandler())
-            .AddHttpMessageHandler(sp => new RedactingLoggingHandler(sp.GetRequiredService<ILoggerFactory>().CreateLogger("CambApi.Http"), "api"))
-            .AddHttpMessageHandler(sp => new ApiKeyHandler(Current(sp).ResolveApiKey()!, CambApiRestClient.WithTrailingSlash(Current(sp).Endpoint)));
-
+        // The handlers come from CambPipeline, as for a directly constructed client: one definition of each chain.
         services.AddHttpClient(StorageHttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(CambApi.AudioSeparationClient.CreateStorageTransport)
-            .AddHttpMessageHandler(sp => new FailureTranslationHandler(Current(sp).AttemptTimeout))
-            .AddResilienceHandler("camb-storage", (pipeline, context) => CambResilience.Configure(pipeline, Current(context.ServiceProvider)))
-            .Services.AddHttpClient(StorageHttpClientName)
-            .AddHttpMessageHandler(sp => new RedactingLoggingHandler(sp.GetRequiredService<ILoggerFactory>().CreateLogger("CambApi.Http"), "storage"));
+            .RemoveAllLoggers() // the framework's logger would log full URLs; ours redacts them
+            .ConfigurePrimaryHttpMessageHandler(CambPipeline.CreateStorageTransport)
+            .ConfigureAdditionalHttpMessageHandlers((handlers, sp) => Add(handlers, CambPipeline.StorageHandlers(Current(sp), Loggers(sp))));
 
         // A singleton: the client is thread-safe and disposable, and a transient one resolved from the root provider is
         // kept alive by the container until it is disposed (100 resolutions, 100 clients). The transports recycle their
@@ -70,10 +56,28 @@ public static class CambApiServiceCollectionExtensions
         {
             var factory = sp.GetRequiredService<IHttpClientFactory>();
             return new CambApi.AudioSeparationClient(Current(sp), factory.CreateClient(ApiHttpClientName),
-                factory.CreateClient(StorageHttpClientName), sp.GetRequiredService<ILoggerFactory>());
+                factory.CreateClient(StorageHttpClientName), Loggers(sp));
         });
-        return services;
+
+        return services.AddHttpClient(ApiHttpClientName, (sp, http) =>
+            {
+                http.BaseAddress = CambApiRestClient.WithTrailingSlash(Current(sp).Endpoint);
+                http.Timeout = Timeout.InfiniteTimeSpan; // per-attempt timeouts live in the resilience pipeline
+            })
+            .RemoveAllLoggers()
+            .ConfigurePrimaryHttpMessageHandler(CambPipeline.CreateApiTransport)
+            .ConfigureAdditionalHttpMessageHandlers((handlers, sp) => Add(handlers, CambPipeline.ApiHandlers(Current(sp), Loggers(sp))));
     }
+
+    private static void Add(IList<DelegatingHandler> handlers, DelegatingHandler[] chain)
+    {
+        foreach (var handler in chain)
+        {
+            handlers.Add(handler);
+        }
+    }
+
+    private static ILoggerFactory Loggers(IServiceProvider sp) => sp.GetRequiredService<ILoggerFactory>();
 
     private static CambApi.AudioSeparationClientOptions Current(IServiceProvider sp) =>
         sp.GetRequiredService<IOptions<CambApi.AudioSeparationClientOptions>>().Value;

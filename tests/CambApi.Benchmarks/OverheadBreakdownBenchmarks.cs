@@ -36,7 +36,9 @@ public class OverheadBreakdownBenchmarks
         _emptyPolly = new HttpClient(new ResilienceHandler(new ResiliencePipelineBuilder<HttpResponseMessage>().Build()) { InnerHandler = new StatusApi() });
         _timeoutOnly = new HttpClient(new ResilienceHandler(new ResiliencePipelineBuilder<HttpResponseMessage>().AddTimeout(TimeSpan.FromSeconds(30)).Build())
             { InnerHandler = new StatusApi() });
-        _retryAndTimeout = new HttpClient(CambResilience.CreateHandler(new AudioSeparationClientOptions { ApiKey = "bench-key-0123456789" }, new StatusApi(), bufferResponses: false));
+        var retryAndTimeout = CambPipeline.Resilience(new AudioSeparationClientOptions { ApiKey = "bench-key-0123456789" });
+        retryAndTimeout.InnerHandler = new StatusApi();
+        _retryAndTimeout = new HttpClient(new FailureTranslationHandler(TimeSpan.FromSeconds(300)) { InnerHandler = retryAndTimeout });
     }
 
     [GlobalCleanup]

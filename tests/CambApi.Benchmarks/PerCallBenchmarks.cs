@@ -56,15 +56,13 @@ public class PerCallBenchmarks
         _raw = new HttpClient(new InMemoryApi());
         _raw.DefaultRequestHeaders.Add(Client.ApiKey.HeaderName, ApiKey);
         // The directly constructed client's API chain exactly, on an HttpClient set up as the client sets its own.
-        _rawThroughPipeline = new HttpClient(CambResilience.CreateHandler(options,
-            new RedactingLoggingHandler(NullLogger.Instance, "api") { InnerHandler = new ApiKeyHandler(ApiKey, Endpoint) { InnerHandler = new InMemoryApi() } },
-            bufferResponses: true)) { Timeout = Timeout.InfiniteTimeSpan };
+        _rawThroughPipeline = new HttpClient(CambPipeline.Api(options, NullLoggerFactory.Instance, new InMemoryApi())) { Timeout = Timeout.InfiniteTimeSpan };
         _generated = CambApiRestClient.Create(ApiKey, Endpoint, new InMemoryApi());
         _library = new AudioSeparationClient(options, loggerFactory: null, new InMemoryApi(), new InMemoryApi());
         _libraryLogged = new AudioSeparationClient(options, LoggerFactory.Create(b => b.AddProvider(new DiscardingLoggerProvider())), new InMemoryApi(), new InMemoryApi());
 
-        var services = new ServiceCollection().AddLogging().AddCambApi(o => (o.ApiKey, o.Endpoint) = (ApiKey, Endpoint));
-        services.AddHttpClient(CambApiServiceCollectionExtensions.ApiHttpClientName).ConfigurePrimaryHttpMessageHandler(() => new InMemoryApi());
+        var services = new ServiceCollection().AddLogging();
+        services.AddCambApi(o => (o.ApiKey, o.Endpoint) = (ApiKey, Endpoint)).ConfigurePrimaryHttpMessageHandler(() => new InMemoryApi());
         _services = services.BuildServiceProvider();
         _libraryDi = _services.GetRequiredService<AudioSeparationClient>();
         _rawThroughDiPipeline = _services.GetRequiredService<IHttpClientFactory>().CreateClient(CambApiServiceCollectionExtensions.ApiHttpClientName);

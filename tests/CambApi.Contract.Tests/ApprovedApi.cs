@@ -18,6 +18,9 @@ internal static partial class ApprovedApi
         assembly.GeneratePublicApi(new ApiGeneratorOptions
         {
             ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute", "System.Runtime.CompilerServices.InternalsVisibleToAttribute"],
+            // PublicApiGenerator skips Microsoft.* namespaces by default; AddCambApi lives in the DI namespace (as the
+            // framework's own Add* methods do) and is public surface like any other.
+            AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection"],
         }).ReplaceLineEndings("\n").Split('\n');
 
     public static void Match(string[] surface, string what, string cause)

@@ -78,8 +78,8 @@ public sealed class DeadlineTests : WorkflowFixture
             o.AttemptTimeout = TimeSpan.FromSeconds(5);
             o.MaxRetries = 0;
         });
-        services.AddHttpClient(CambApiServiceCollectionExtensions.ApiHttpClientName).ConfigurePrimaryHttpMessageHandler(() => stall);
-        await using var provider = services.BuildServiceProvider();
+        services.ConfigurePrimaryHttpMessageHandler(() => stall); // the usual IHttpClientBuilder call, on what AddCambApi returns
+        await using var provider = services.Services.BuildServiceProvider();
         var client = provider.GetRequiredService<AudioSeparationClient>();
 
         Assert.That(async () => await Drive(client.GetResultAsync(5)), Throws.InstanceOf<CambRequestTimeoutException>());

@@ -17,8 +17,8 @@ public sealed class DependencyInjectionTests : WorkflowFixture
     {
         Api.Given(Request.Create().WithPath("/apis/audio-separation-result/3").UsingGet())
             .RespondWith(Json(200, """{"foreground_audio_url":"https://s.example/f.wav","background_audio_url":"https://s.example/b.wav"}"""));
-        var services = new ServiceCollection()
-            .AddCambApi(Config(("CambApi:ApiKey", Key), ("CambApi:Endpoint", Api.Url + "/apis"), ("CambApi:PollMaxInterval", "00:00:20")),
+        var services = new ServiceCollection();
+        services.AddCambApi(Config(("CambApi:ApiKey", Key), ("CambApi:Endpoint", Api.Url + "/apis"), ("CambApi:PollMaxInterval", "00:00:20")),
                 o => o.TimeProvider = Time);
         await using var provider = services.BuildServiceProvider(validateScopes: true);
 
@@ -35,7 +35,8 @@ public sealed class DependencyInjectionTests : WorkflowFixture
     {
         Api.Given(Request.Create().WithPath("/apis/audio-separation-result/4").UsingGet())
             .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(301).WithHeader("Location", Storage.Url + "/elsewhere"));
-        var services = new ServiceCollection().AddCambApi(Config(("CambApi:ApiKey", Key), ("CambApi:Endpoint", Api.Url + "/apis")), o => o.TimeProvider = Time);
+        var services = new ServiceCollection();
+        services.AddCambApi(Config(("CambApi:ApiKey", Key), ("CambApi:Endpoint", Api.Url + "/apis")), o => o.TimeProvider = Time);
         await using var provider = services.BuildServiceProvider();
 
         var error = await Assert.ThrowsAsync<CambApi.Client.CambApiException>(() => provider.GetRequiredService<AudioSeparationClient>().GetResultAsync(4));
@@ -47,7 +48,8 @@ public sealed class DependencyInjectionTests : WorkflowFixture
     [Test]
     public async Task Invalid_options_fail_at_start_up_with_every_problem_named()
     {
-        var services = new ServiceCollection().AddCambApi(Config(
+        var services = new ServiceCollection();
+        services.AddCambApi(Config(
             ("CambApi:ApiKey", "  "), ("CambApi:Endpoint", "http://example.com/"), ("CambApi:MaxRetries", "50")));
         await using var provider = services.BuildServiceProvider();
 
@@ -61,7 +63,8 @@ public sealed class DependencyInjectionTests : WorkflowFixture
     [Test]
     public async Task The_client_is_one_shared_instance_so_root_resolutions_keep_nothing_alive()
     {
-        var services = new ServiceCollection().AddCambApi(Config(("CambApi:ApiKey", Key), ("CambApi:Endpoint", Api.Url + "/apis")));
+        var services = new ServiceCollection();
+        services.AddCambApi(Config(("CambApi:ApiKey", Key), ("CambApi:Endpoint", Api.Url + "/apis")));
         await using var provider = services.BuildServiceProvider(validateScopes: true);
 
         var clients = Enumerable.Range(0, 100).Select(_ => provider.GetRequiredService<AudioSeparationClient>()).Distinct().ToList();
@@ -90,6 +93,31 @@ public sealed class DependencyInjectionTests : WorkflowFixture
         finally
         {
             Environment.SetEnvironmentVariable(AudioSeparationClientOptions.EndpointEnvironmentVariable, previous);
+        }
+    }
+
+    [Test]
+    public async Task AddCambApi_returns_the_api_clients_builder_so_a_handler_is_added_the_usual_way()
+    {
+        Api.Given(Request.Create().WithPath("/apis/audio-separation-result/5").UsingGet())
+            .RespondWith(Json(200, """{"foreground_audio_url":"https://s.example/f.wav","background_audio_url":"https://s.example/b.wav"}"""));
+        var seen = new List<string>();
+        var services = new ServiceCollection();
+        services.AddCambApi(Config(("CambApi:ApiKey", Key), ("CambApi:Endpoint", Api.Url + "/apis")))
+            .AddHttpMessageHandler(() => new Recording(seen));
+        await using var provider = services.BuildServiceProvider();
+
+        await provider.GetRequiredService<AudioSeparationClient>().GetResultAsync(5);
+
+        Assert.That(seen, Is.EqualTo(new[] { "GET /apis/audio-separation-result/5 key=True" }), "inside the library's chain: after the key, per attempt");
+    }
+
+    private sealed class Recording(List<string> seen) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            seen.Add($"{request.Method} {request.RequestUri!.AbsolutePath} key={request.Headers.Contains(CambApi.Client.ApiKey.HeaderName)}");
+            return base.SendAsync(request, cancellationToken);
         }
     }
 }

@@ -40,18 +40,6 @@ internal static class CambResilience
     }
 
     /// <summary>
-    /// The resilience handler for a directly constructed client, with the failure translation outside it and, for the
-    /// API (<paramref name="bufferResponses"/>), each answer read whole inside it, per attempt.
-    /// </summary>
-    public static DelegatingHandler CreateHandler(AudioSeparationClientOptions options, HttpMessageHandler inner, bool bufferResponses)
-    {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
-        Configure(builder, options);
-        var attempt = bufferResponses ? new ResponseBufferingHandler { InnerHandler = inner } : inner;
-        return new FailureTranslationHandler(options.AttemptTimeout) { InnerHandler = new ResilienceHandler(builder.Build()) { InnerHandler = attempt } };
-    }
-
-    /// <summary>
     /// GETs, and POSTs marked <see cref="Idempotent"/>, are always safe to repeat. The create POST is repeated only when it cannot have created a task
     /// (the connection was never made) or the server asked for it (429/503 with Retry-After), and only when
     /// its body can be sent again from the start.

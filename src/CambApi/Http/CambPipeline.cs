@@ -1,0 +1,80 @@
+using CambApi.Client;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Polly;
+
+namespace CambApi.Http;
+
+/// <summary>
+/// The one place the library's two handler chains are built — used by the public constructors, by <c>AddCambApi</c>
+/// (which hands IHttpClientFactory the same handlers) and by the tests and benchmarks. Outermost first:
+/// <list type="bullet">
+/// <item>API: failure translation → resilience (retry, per-attempt timeout) → response buffering (per attempt) →
+/// redacted logging → API key → transport (no redirects).</item>
+/// <item>Storage: failure translation → resilience → redacted logging → transport (no redirects, never a key).</item>
+/// </list>
+/// </summary>
+internal static class CambPipeline
+{
+    /// <summary>The logger category of both chains' request logs.</summary>
+    public const string LoggerCategory = "CambApi.Http";
+
+    /// <summary>Connections are replaced after this long (when idle), so a long-lived client follows DNS changes.</summary>
+    private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5);
+
+    /// <summary>The API chain ending in <paramref name="transport"/> (default <see cref="CreateApiTransport"/>).</summary>
+    public static DelegatingHandler Api(AudioSeparationClientOptions options, ILoggerFactory loggers, HttpMessageHandler? transport = null) =>
+        Chain(ApiHandlers(options, loggers), transport ?? CreateApiTransport());
+
+    /// <summary>The storage chain ending in <paramref name="transport"/> (default <see cref="CreateStorageTransport"/>).</summary>
+    public static DelegatingHandler Storage(AudioSeparationClientOptions options, ILoggerFactory loggers, HttpMessageHandler? transport = null) =>
+        Chain(StorageHandlers(options, loggers), transport ?? CreateStorageTransport());
+
+    /// <summary>The API chain's handlers, outermost first, unlinked (IHttpClientFactory links them itself).</summary>
+    public static DelegatingHandler[] ApiHandlers(AudioSeparationClientOptions options, ILoggerFactory loggers) =>
+    [
+        new FailureTranslationHandler(options.AttemptTimeout),
+        Resilience(options),
+        new ResponseBufferingHandler(),
+        new RedactingLoggingHandler(loggers.CreateLogger(LoggerCategory), "api"),
+        new ApiKeyHandler(options.ResolveApiKey()!, CambApiRestClient.WithTrailingSlash(options.Endpoint)),
+    ];
+
+    /// <summary>The storage chain's handlers, outermost first, unlinked.</summary>
+    public static DelegatingHandler[] StorageHandlers(AudioSeparationClientOptions options, ILoggerFactory loggers) =>
+    [
+        new FailureTranslationHandler(options.AttemptTimeout),
+        Resilience(options),
+        new RedactingLoggingHandler(loggers.CreateLogger(LoggerCategory), "storage"),
+    ];
+
+    /// <summary>
+    /// The API transport never follows redirects: the handler would carry x-api-key to wherever a redirect
+    /// points (it strips only Authorization), and the API has no reason to redirect. A 3xx surfaces as an error.
+    /// </summary>
+    public static SocketsHttpHandler CreateApiTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = ConnectionLifetime };
+
+    /// <summary>
+    /// The storage transport does not follow redirects itself: the downloader does, checking every target as it checks the
+    /// first URL (https only, http only on loopback). It carries no credentials — the API key is never added to storage requests.
+    /// </summary>
+    public static SocketsHttpHandler CreateStorageTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = ConnectionLifetime };
+
+    /// <summary>The retry and timeout policy (<see cref="CambResilience.Configure"/>) as a handler.</summary>
+    public static DelegatingHandler Resilience(AudioSeparationClientOptions options)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        CambResilience.Configure(builder, options);
+        return new ResilienceHandler(builder.Build());
+    }
+
+    private static DelegatingHandler Chain(DelegatingHandler[] handlers, HttpMessageHandler transport)
+    {
+        for (var i = 0; i < handlers.Length; i++)
+        {
+            handlers[i].InnerHandler = i + 1 < handlers.Length ? handlers[i + 1] : transport;
+        }
+
+        return handlers[0];
+    }
+}
