@@ -69,6 +69,6 @@ internal static class Failures
         };
     }
 
-    /// <summary>.NET appends " (Parameter 'x')" to argument messages; a person does not need it.</summary>
-    public static string Trim(string message) => message.Split(" (Parameter", 2)[0].TrimEnd('.');
+    /// <summary>An argument message for a person: no " (Parameter 'x')", no final period (the CLI's line adds its own).</summary>
+    public static string Trim(string message) => Redaction.WithoutParameterName(message).TrimEnd('.');
 }

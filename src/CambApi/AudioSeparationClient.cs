@@ -16,7 +16,7 @@ namespace CambApi;
 /// (NSubstitute, Moq) — the Azure SDK's pattern; <see cref="CambApiModelFactory"/> builds the results and operations a
 /// fake returns. Thread-safe; make one per application and reuse it.
 /// </remarks>
-public partial class AudioSeparationClient : IDisposable
+public partial class AudioSeparationClient : IDisposable, IOperationHost
 {
     private readonly StorageDownloader _downloader;
     private readonly Disposables? _owned;
@@ -70,6 +70,15 @@ public partial class AudioSeparationClient : IDisposable
     internal AudioSeparationClientOptions Options { get; }
 
     internal ILogger Logger { get; }
+
+    AudioSeparationClientOptions IOperationHost.Options => Options;
+
+    ILogger IOperationHost.Logger => Logger;
+
+    Task<OrchestratorPipelineResult> IOperationHost.GetStatusAsync(string taskId, CancellationToken cancellationToken) =>
+        Rest.GetAudioSeparationStatusAsync(taskId, runId: null, cancellationToken);
+
+    Task<SeparationResult> IOperationHost.GetResultAsync(long runId, CancellationToken cancellationToken) => GetResultAsync(runId, cancellationToken);
 
     /// <summary>Uploads <paramref name="inputPath"/> and starts a separation task.</summary>
     /// <exception cref="ArgumentException">Missing, empty, a directory or an unsupported format; nothing is sent.</exception>

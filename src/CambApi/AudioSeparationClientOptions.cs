@@ -96,7 +96,7 @@ public sealed class AudioSeparationClientOptions
         }
         catch (ArgumentException e)
         {
-            errors.Add($"CambApi:ApiKey: {e.Message.Split(" (Parameter", 2)[0]}");
+            errors.Add($"CambApi:ApiKey: {Redaction.WithoutParameterName(e.Message)}");
         }
 
         if (_invalidEnvironmentEndpoint is not null)

@@ -14,18 +14,18 @@ namespace CambApi;
 /// <remarks>Public members are virtual for mocking; <see cref="CambApiModelFactory.SeparationOperation"/> makes one in a given state.</remarks>
 public partial class SeparationOperation
 {
-    private readonly AudioSeparationClient _client;
+    private readonly IOperationHost _host;
 
     /// <summary>For mocking frameworks and <see cref="CambApiModelFactory"/>: an operation bound to no client.</summary>
     protected SeparationOperation()
     {
-        _client = null!;
+        _host = null!;
         TaskId = string.Empty;
     }
 
-    internal SeparationOperation(AudioSeparationClient client, string taskId)
+    internal SeparationOperation(IOperationHost host, string taskId)
     {
-        _client = client;
+        _host = host;
         TaskId = taskId;
     }
 
@@ -55,7 +55,7 @@ public partial class SeparationOperation
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
-            result = await _client.Rest.GetAudioSeparationStatusAsync(TaskId, runId: null, cancellationToken).ConfigureAwait(false);
+            result = await _host.GetStatusAsync(TaskId, cancellationToken).ConfigureAwait(false);
         }
         catch (CambException e) when (e.Annotate(taskId: TaskId, runId: RunId))
         {
@@ -101,7 +101,7 @@ public partial class SeparationOperation
     /// <exception cref="SeparationTimeoutException">Still running at <see cref="AudioSeparationClientOptions.MaxWait"/>; resumable.</exception>
     public virtual async Task<SeparationResult> WaitForCompletionAsync(IProgress<SeparationProgress>? progress, CancellationToken cancellationToken = default)
     {
-        var options = _client.Options;
+        var options = _host.Options;
         var time = options.TimeProvider;
         var started = time.GetTimestamp();
         using var deadline = new CancellationTokenSource(options.MaxWait, time);
@@ -149,7 +149,7 @@ public partial class SeparationOperation
     /// polling; <paramref name="caller"/> is the caller's own token, for the result fetch once the task has ended.</summary>
     private async Task<SeparationResult> PollAsync(IProgress<SeparationProgress>? progress, long started, CancellationToken waiting, CancellationToken caller)
     {
-        var options = _client.Options;
+        var options = _host.Options;
         var time = options.TimeProvider;
         SeparationStatus? previous = null;
 
@@ -172,7 +172,7 @@ public partial class SeparationOperation
             if (HasCompleted && serverDelay is null)
             {
                 progress?.Report(new SeparationProgress(TaskId, Status, changed, elapsed, null));
-                LogFinished(_client.Logger, TaskId, Status.Value, elapsed.TotalSeconds);
+                LogFinished(_host.Logger, TaskId, Status.Value, elapsed.TotalSeconds);
                 return await CompleteAsync(caller).ConfigureAwait(false);
             }
 
@@ -184,7 +184,7 @@ public partial class SeparationOperation
             }
 
             progress?.Report(new SeparationProgress(TaskId, Status, changed, elapsed, delay));
-            LogPoll(_client.Logger, TaskId, Status.Value, delay.TotalSeconds);
+            LogPoll(_host.Logger, TaskId, Status.Value, delay.TotalSeconds);
             await Task.Delay(delay, time, waiting).ConfigureAwait(false);
         }
     }
@@ -212,7 +212,7 @@ public partial class SeparationOperation
 
         try
         {
-            return await _client.GetResultAsync(runId, cancellationToken).ConfigureAwait(false);
+            return await _host.GetResultAsync(runId, cancellationToken).ConfigureAwait(false);
         }
         catch (CambException e) when (e.Annotate(taskId: TaskId))
         {

@@ -57,7 +57,7 @@ internal static class StatusCommands
                 {
                     // Signatures stay off the terminal: a presigned URL's query is a credential. `camb download` fetches the files.
                     outcomes.Add(new FileOutcome(null, $"run {id}", Outcome.Ok, "SUCCESS", RunId: id,
-                        Foreground: r.ForegroundUrl.GetLeftPart(UriPartial.Path), Background: r.BackgroundUrl.GetLeftPart(UriPartial.Path)));
+                        Foreground: Redaction.Url(r.ForegroundUrl), Background: Redaction.Url(r.BackgroundUrl)));
                     if (!json)
                     {
                         await console.Out.WriteLineAsync($"{r} — get the files with: camb download {id}");

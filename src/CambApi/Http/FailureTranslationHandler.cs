@@ -18,7 +18,7 @@ internal sealed class FailureTranslationHandler(TimeSpan attemptTimeout) : Deleg
         }
         catch (TimeoutRejectedException e)
         {
-            var url = request.RequestUri is { IsAbsoluteUri: true } uri ? new Uri(uri.GetLeftPart(UriPartial.Path)) : null;
+            var url = Redaction.UrlWithoutQuery(request.RequestUri);
             throw new CambRequestTimeoutException(request.Method.Method, url, attemptTimeout, e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)

@@ -274,7 +274,7 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
             : null;
     }
 
-    private static Uri Redact(Uri url) => new(Redaction.Url(url));
+    private static Uri Redact(Uri url) => Redaction.UrlWithoutQuery(url)!; // storage URLs are checked absolute before any request
 
     /// <summary>What one track's transfer knows across attempts.</summary>
     private sealed class Transfer
