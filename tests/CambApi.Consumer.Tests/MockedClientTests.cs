@@ -64,6 +64,23 @@ public sealed class MockedClientTests
     }
 
     [Test]
+    public async Task The_readme_example()
+    {
+        // README: mock
+        var camb = Substitute.For<AudioSeparationClient>();
+        var result = CambApiModelFactory.SeparationResult(runId: 42);
+        camb.StartSeparationAsync("ep1.wav", Arg.Any<SeparationStartOptions?>(), Arg.Any<CancellationToken>())
+            .Returns(CambApiModelFactory.SeparationOperation("t-1", result: result));
+        camb.StartSeparationAsync("broke.wav", Arg.Any<SeparationStartOptions?>(), Arg.Any<CancellationToken>())
+            .Returns(CambApiModelFactory.SeparationOperation("t-2", SeparationStatus.PaymentRequired));
+        // README: end
+
+        var done = await (await camb.StartSeparationAsync("ep1.wav")).WaitForCompletionAsync();
+        Assert.That(done, Is.EqualTo(result));
+        await Assert.ThrowsAsync<SeparationFailedException>(async () => await (await camb.StartSeparationAsync("broke.wav")).WaitForCompletionAsync());
+    }
+
+    [Test]
     public void The_status_type_sits_next_to_system_threading_tasks() =>
         Assert.That(PodcastCleaner.IsDone(SeparationStatus.Success, Task.CompletedTask), Is.True);
 }
