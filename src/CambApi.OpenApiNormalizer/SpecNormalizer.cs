@@ -147,8 +147,7 @@ internal static class SpecNormalizer
     /// <summary>Renames component schemas (keys, titles and every <c>$ref</c>) that exist under an old name.</summary>
     private static void RenameSchemas(YamlMappingNode root, Dictionary<string, string> names)
     {
-        if (!root.Children.TryGetValue(new YamlScalarNode("components"), out var c) || c is not YamlMappingNode components ||
-            !components.Children.TryGetValue(new YamlScalarNode("schemas"), out var s) || s is not YamlMappingNode schemas)
+        if (Schemas(root) is not { } schemas)
         {
             return;
         }
@@ -175,70 +174,66 @@ internal static class SpecNormalizer
         }
     }
 
-    private static void RewriteReferences(YamlNode node, Dictionary<string, string> renamed)
-    {
-        switch (node)
+    private static void RewriteReferences(YamlNode node, Dictionary<string, string> renamed) =>
+        ForEachMapping(node, mapping =>
         {
-            case YamlMappingNode mapping:
-                foreach (var (key, value) in mapping.Children.ToList())
-                {
-                    if (key is YamlScalarNode { Value: "$ref" } && value is YamlScalarNode { Value: { } target } && renamed.TryGetValue(target, out var to))
-                    {
-                        mapping.Children[key] = new YamlScalarNode(to);
-                    }
-                    else
-                    {
-                        RewriteReferences(value, renamed);
-                    }
-                }
-
-                break;
-            case YamlSequenceNode sequence:
-                foreach (var child in sequence.Children)
-                {
-                    RewriteReferences(child, renamed);
-                }
-
-                break;
-        }
-    }
+            if (mapping.Children.TryGetValue(new YamlScalarNode("$ref"), out var value) && value is YamlScalarNode { Value: { } target } && renamed.TryGetValue(target, out var to))
+            {
+                mapping.Children[new YamlScalarNode("$ref")] = new YamlScalarNode(to);
+            }
+        });
 
     /// <summary>
     /// Gives every snake_case parameter (path, query, header) NSwag's <c>x-originalName</c> in camelCase: NSwag names the
     /// C# parameter from it (<c>runId</c>, not <c>run_id</c>) and still sends <c>name</c> on the wire.
     /// </summary>
-    private static void NameParametersInCamelCase(YamlNode node)
+    private static void NameParametersInCamelCase(YamlNode node) =>
+        ForEachMapping(node, mapping =>
+        {
+            if (!mapping.Children.TryGetValue(new YamlScalarNode("parameters"), out var p) || p is not YamlSequenceNode parameters)
+            {
+                return;
+            }
+
+            foreach (var parameter in parameters.Children.OfType<YamlMappingNode>())
+            {
+                if (parameter.Children.TryGetValue(new YamlScalarNode("name"), out var n) && n is YamlScalarNode { Value: { } name } &&
+                    CamelCase(name) is var camel && camel != name && !parameter.Children.ContainsKey(new YamlScalarNode("x-originalName")))
+                {
+                    parameter.Children[new YamlScalarNode("x-originalName")] = new YamlScalarNode(camel);
+                }
+            }
+        });
+
+    /// <summary>Runs <paramref name="action"/> on every mapping in the tree, parents before their children (which it may change).</summary>
+    private static void ForEachMapping(YamlNode node, Action<YamlMappingNode> action)
     {
         switch (node)
         {
             case YamlMappingNode mapping:
-                if (mapping.Children.TryGetValue(new YamlScalarNode("parameters"), out var p) && p is YamlSequenceNode parameters)
+                action(mapping);
+                foreach (var child in mapping.Children.Values.ToList())
                 {
-                    foreach (var parameter in parameters.Children.OfType<YamlMappingNode>())
-                    {
-                        if (parameter.Children.TryGetValue(new YamlScalarNode("name"), out var n) && n is YamlScalarNode { Value: { } name } &&
-                            CamelCase(name) is var camel && camel != name && !parameter.Children.ContainsKey(new YamlScalarNode("x-originalName")))
-                        {
-                            parameter.Children[new YamlScalarNode("x-originalName")] = new YamlScalarNode(camel);
-                        }
-                    }
-                }
-
-                foreach (var child in mapping.Children.Values)
-                {
-                    NameParametersInCamelCase(child);
+                    ForEachMapping(child, action);
                 }
 
                 break;
             case YamlSequenceNode sequence:
-                foreach (var child in sequence.Children)
+                foreach (var child in sequence.Children.ToList())
                 {
-                    NameParametersInCamelCase(child);
+                    ForEachMapping(child, action);
                 }
 
                 break;
         }
     }
+
+    /// <summary>components.schemas, when the document has it.</summary>
+    private static YamlMappingNode? Schemas(YamlMappingNode root) =>
+        root.Children.TryGetValue(new YamlScalarNode("components"), out var c) && c is YamlMappingNode components &&
+        components.Children.TryGetValue(new YamlScalarNode("schemas"), out var s) && s is YamlMappingNode schemas
+            ? schemas
+            : null;
 
     /// <summary>
     /// A schema property without a description gets one from its title and wire name ("Task Id (task_id in the JSON).")
@@ -246,8 +241,7 @@ internal static class SpecNormalizer
     /// </summary>
     private static void DescribeFieldsFromTitles(YamlMappingNode root)
     {
-        if (!root.Children.TryGetValue(new YamlScalarNode("components"), out var c) || c is not YamlMappingNode components ||
-            !components.Children.TryGetValue(new YamlScalarNode("schemas"), out var s) || s is not YamlMappingNode schemas)
+        if (Schemas(root) is not { } schemas)
         {
             return;
         }
@@ -387,8 +381,7 @@ internal static class SpecNormalizer
     /// </summary>
     private static void MakeEnumsExtensible(YamlMappingNode root)
     {
-        if (!root.Children.TryGetValue(new YamlScalarNode("components"), out var c) || c is not YamlMappingNode components ||
-            !components.Children.TryGetValue(new YamlScalarNode("schemas"), out var s) || s is not YamlMappingNode schemas)
+        if (Schemas(root) is not { } schemas)
         {
             return;
         }
@@ -412,37 +405,20 @@ internal static class SpecNormalizer
     /// 2³¹), but NJsonSchema maps a format-less integer to C# <c>int</c> and has no setting to change that. An explicit
     /// format (<c>int32</c>) is the vendor's word and is kept.
     /// </summary>
-    private static void WidenIntegers(YamlNode node)
-    {
-        switch (node)
+    private static void WidenIntegers(YamlNode node) =>
+        ForEachMapping(node, mapping =>
         {
-            case YamlMappingNode mapping:
-                var isInteger = mapping.Children.TryGetValue(new YamlScalarNode("type"), out var type) && type switch
-                {
-                    YamlScalarNode { Value: "integer" } => true,
-                    YamlSequenceNode types => types.Children.Any(t => t is YamlScalarNode { Value: "integer" }),
-                    _ => false,
-                };
-                if (isInteger && !mapping.Children.ContainsKey(new YamlScalarNode("format")))
-                {
-                    mapping.Children[new YamlScalarNode("format")] = new YamlScalarNode("int64");
-                }
-
-                foreach (var child in mapping.Children.Values)
-                {
-                    WidenIntegers(child);
-                }
-
-                break;
-            case YamlSequenceNode sequence:
-                foreach (var child in sequence.Children)
-                {
-                    WidenIntegers(child);
-                }
-
-                break;
-        }
-    }
+            var isInteger = mapping.Children.TryGetValue(new YamlScalarNode("type"), out var type) && type switch
+            {
+                YamlScalarNode { Value: "integer" } => true,
+                YamlSequenceNode types => types.Children.Any(t => t is YamlScalarNode { Value: "integer" }),
+                _ => false,
+            };
+            if (isInteger && !mapping.Children.ContainsKey(new YamlScalarNode("format")))
+            {
+                mapping.Children[new YamlScalarNode("format")] = new YamlScalarNode("int64");
+            }
+        });
 
     private static YamlMappingNode GetOrAdd(YamlMappingNode parent, string key)
     {

@@ -14,13 +14,7 @@ public sealed class TelemetryTests
     public async Task A_separation_traces_upload_polls_wait_result_and_both_downloads_and_measures_them()
     {
         var spans = new ConcurrentQueue<Activity>();
-        using var tracing = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == CambApiTelemetry.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(tracing);
+        using var tracing = ListenTo(spans);
         var measurements = new ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
         using var metrics = new MeterListener
         {
@@ -84,13 +78,7 @@ public sealed class TelemetryTests
     public async Task A_rejected_status_call_is_an_error_span_with_the_http_status_as_error_type()
     {
         var spans = new ConcurrentQueue<Activity>();
-        using var tracing = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == CambApiTelemetry.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Enqueue,
-        };
-        ActivitySource.AddActivityListener(tracing);
+        using var tracing = ListenTo(spans);
         await using var sim = await CambSimulator.StartAsync(new SimulatorOptions { ProcessingTime = TimeSpan.Zero });
         using var client = sim.CreateClient();
 
@@ -98,6 +86,19 @@ public sealed class TelemetryTests
 
         var poll = spans.Single(s => s.OperationName == "camb.poll");
         Assert.That((poll.Status, poll.GetTagItem("error.type"), poll.GetTagItem("camb.task_id")), Is.EqualTo((ActivityStatusCode.Error, (object)"404", (object)"no-such-task")));
+    }
+
+    /// <summary>Records every CambApi span that ends, as an OpenTelemetry tracer subscribed to the source would.</summary>
+    private static ActivityListener ListenTo(ConcurrentQueue<Activity> spans)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == CambApiTelemetry.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     private static Dictionary<string, object?> ToDictionary(ReadOnlySpan<KeyValuePair<string, object?>> tags)
