@@ -82,14 +82,17 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
 
     /// <summary>Uploads <paramref name="inputPath"/> and starts a separation task.</summary>
     /// <exception cref="ArgumentException">Missing, empty, a directory or an unsupported format; nothing is sent.</exception>
-    public virtual async Task<SeparationOperation> StartSeparationAsync(string inputPath, SeparationStartOptions? options = null, CancellationToken cancellationToken = default)
+    public virtual Task<SeparationOperation> StartSeparationAsync(string inputPath, SeparationStartOptions? options = null, CancellationToken cancellationToken = default) =>
+        StartFileAsync(MediaInput.Validate(inputPath), options, cancellationToken);
+
+    /// <summary>Uploads an input validated once by the caller (this method or <see cref="SeparateFileAsync"/>).</summary>
+    private async Task<SeparationOperation> StartFileAsync(ValidatedInput input, SeparationStartOptions? options, CancellationToken cancellationToken)
     {
-        var path = MediaInput.ValidateFile(inputPath);
         // Unbuffered and read synchronously (see ProgressStream): the upload's copy loop brings its own pooled buffer.
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        var file = new FileStream(input.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         await using (file.ConfigureAwait(false))
         {
-            return await StartCoreAsync(new ProgressStream(file, options?.UploadProgress, readSynchronously: true), Path.GetFileName(path), options, cancellationToken)
+            return await StartCoreAsync(new ProgressStream(file, options?.UploadProgress, readSynchronously: true), input.FileName, input.ContentType, options, cancellationToken)
                 .ConfigureAwait(false);
         }
     }
@@ -106,12 +109,12 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
             throw new ArgumentException("The stream cannot be read.", nameof(content));
         }
 
-        MediaInput.ContentTypeFor(fileName ?? throw new ArgumentNullException(nameof(fileName)), nameof(fileName));
+        var contentType = MediaInput.ContentTypeFor(fileName ?? throw new ArgumentNullException(nameof(fileName)), nameof(fileName));
         var upload = options?.UploadProgress is { } progress ? new ProgressStream(content, progress, readSynchronously: false) : content;
-        return StartCoreAsync(upload, Path.GetFileName(fileName), options, cancellationToken);
+        return StartCoreAsync(upload, Path.GetFileName(fileName), contentType, options, cancellationToken);
     }
 
-    private async Task<SeparationOperation> StartCoreAsync(Stream upload, string fileName, SeparationStartOptions? options, CancellationToken cancellationToken)
+    private async Task<SeparationOperation> StartCoreAsync(Stream upload, string fileName, string contentType, SeparationStartOptions? options, CancellationToken cancellationToken)
     {
         var replayable = upload.CanSeek;
         using var activity = CambApiTelemetry.Start("camb.upload");
@@ -125,7 +128,7 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
             created = await Rest.CreateAudioSeparationAsync(
                 runId: null,
                 traceparent: traceparent,
-                media_file: new FileParameter(upload, fileName, MediaInput.ContentTypeFor(fileName)),
+                media_file: new FileParameter(upload, fileName, contentType),
                 project_name: options?.ProjectName,
                 project_description: options?.ProjectDescription,
                 folder_id: options?.FolderId,
@@ -246,10 +249,22 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
     public virtual async Task<SeparatedFiles> DownloadAsync(SeparationResult result, string outputDirectory, string baseName, IProgress<TransferProgress>? progress = null,
         bool overwrite = false, CancellationToken cancellationToken = default)
     {
+        RequireSafeUrls(result); // before the folder is made: bad input changes nothing
+        return await DownloadToAsync(result, PrepareOutputDirectory(outputDirectory), baseName, progress, overwrite, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The one check of a result's URLs (https, http only on loopback), made where the result enters a download.</summary>
+    private static void RequireSafeUrls(SeparationResult result)
+    {
         ArgumentNullException.ThrowIfNull(result);
         StorageDownloader.RequireSafeUrl(result.ForegroundUrl);
         StorageDownloader.RequireSafeUrl(result.BackgroundUrl);
-        var directory = PrepareOutputDirectory(outputDirectory);
+    }
+
+    /// <summary>Downloads into a directory prepared once by the caller (this class's <see cref="DownloadAsync"/> or <see cref="SeparateFileAsync"/>).</summary>
+    private async Task<SeparatedFiles> DownloadToAsync(SeparationResult result, string directory, string baseName, IProgress<TransferProgress>? progress,
+        bool overwrite, CancellationToken cancellationToken)
+    {
         var safeBase = SafeFileName(baseName);
         var foreground = Path.Combine(directory, $"{safeBase}.foreground{ExtensionOf(result.ForegroundUrl)}");
         var background = Path.Combine(directory, $"{safeBase}.background{ExtensionOf(result.BackgroundUrl)}");
@@ -309,9 +324,9 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
     public virtual async Task<SeparatedFiles> SeparateFileAsync(string inputPath, string outputDirectory, IProgress<SeparationProgress>? progress = null,
         bool overwrite = false, CancellationToken cancellationToken = default)
     {
-        var path = MediaInput.ValidateFile(inputPath);
+        var input = MediaInput.Validate(inputPath);
         var directory = PrepareOutputDirectory(outputDirectory);
-        var stem = OutputNameFor(path);
+        var stem = OutputNameFor(input.Path);
         if (!overwrite && ExistingOutputs(directory, stem).FirstOrDefault() is { } existing)
         {
             // Checked before the upload: the extension comes from the result, so any extension counts.
@@ -322,11 +337,12 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
         using var activity = CambApiTelemetry.Start("camb.separate");
         try
         {
-            var operation = await StartSeparationAsync(path, options: null, cancellationToken).ConfigureAwait(false);
+            var operation = await StartFileAsync(input, options: null, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("camb.task_id", operation.TaskId);
             var result = await operation.WaitForCompletionAsync(progress, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("camb.run_id", result.RunId);
-            return await DownloadAsync(result, directory, stem, progress: null, overwrite, cancellationToken).ConfigureAwait(false);
+            RequireSafeUrls(result);
+            return await DownloadToAsync(result, directory, stem, progress: null, overwrite, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {

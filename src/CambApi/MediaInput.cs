@@ -13,8 +13,13 @@ public static class MediaInput
     };
 
     /// <summary>Throws a clear, typed exception unless <paramref name="path"/> is a non-empty file in a supported format.</summary>
+    /// <param name="path">The file to check.</param>
+    /// <param name="paramName">The caller's parameter name, for the exception.</param>
     /// <returns>The full path.</returns>
-    public static string ValidateFile(string? path, string paramName = "inputPath")
+    public static string ValidateFile(string? path, string paramName = "inputPath") => Validate(path, paramName).Path;
+
+    /// <summary>The checks of <see cref="ValidateFile"/>, keeping what they found, so no later step works it out again.</summary>
+    internal static ValidatedInput Validate(string? path, string paramName = "inputPath")
     {
         if (string.IsNullOrWhiteSpace(path))
         {
@@ -32,13 +37,14 @@ public static class MediaInput
             throw new FileNotFoundException($"The input file '{path}' does not exist.", full);
         }
 
-        ContentTypeFor(full, paramName);
-        if (new FileInfo(full).Length == 0)
+        var contentType = ContentTypeFor(full, paramName);
+        var length = new FileInfo(full).Length;
+        if (length == 0)
         {
             throw new ArgumentException($"The input file '{path}' is empty.", paramName);
         }
 
-        return full;
+        return new ValidatedInput(full, length, contentType);
     }
 
     /// <summary>The content type for a supported file name; throws <see cref="ArgumentException"/> otherwise.</summary>
@@ -77,4 +83,10 @@ public static class MediaInput
             throw new ArgumentException("A task id cannot contain control characters, '/', '?' or '#'.", paramName);
         }
     }
+}
+
+/// <summary>An input file that passed <see cref="MediaInput.Validate"/>: its full path, size and the content type to send.</summary>
+internal sealed record ValidatedInput(string Path, long Length, string ContentType)
+{
+    public string FileName => System.IO.Path.GetFileName(Path);
 }

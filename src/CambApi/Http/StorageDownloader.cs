@@ -30,7 +30,7 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
     public async Task<long> DownloadAsync(Uri url, string destinationPath, bool overwrite, Func<CancellationToken, Task<Uri>>? refreshUrl,
         Action<long, long?>? progress, CancellationToken cancellationToken)
     {
-        RequireSafeUrl(url);
+        // The first URL was checked where the result entered the download (AudioSeparationClient); refreshed ones below.
         var directory = Path.GetDirectoryName(destinationPath)!;
         var temp = Path.Combine(directory, $".{Path.GetFileName(destinationPath)}.{Guid.NewGuid():N}.part");
         try
