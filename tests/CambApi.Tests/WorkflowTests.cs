@@ -341,8 +341,11 @@ public sealed class WorkflowTests : WorkflowFixture
     {
         using var client = Client();
         var result = new SeparationResult(1, new Uri("http://storage.example/f.wav"), new Uri("https://storage.example/b.wav"));
+        // A guard, not a timing: if the URL check were gone, the request would wait on fake time forever; this makes it fail.
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        await Assert.ThrowsAsync<ArgumentException>(() => client.DownloadAsync(result, WorkDir, "x"));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.DownloadAsync(result, WorkDir, "x", cancellationToken: guard.Token));
+        Assert.That(Directory.EnumerateFileSystemEntries(WorkDir), Is.Empty, "refused before anything was written");
     }
 
     [Test]
