@@ -26,6 +26,13 @@ public sealed class ApiKeyHandler : DelegatingHandler
         (_apiScheme, _apiHostName, _apiPort) = (_apiHost.Scheme, _apiHost.IdnHost, _apiHost.Port);
     }
 
+    /// <summary>
+    /// The transport under a key handler: it never follows redirects, because it would carry x-api-key to wherever a
+    /// redirect points (it strips only Authorization) and the API has no reason to redirect; a 3xx surfaces as an error.
+    /// Connections are replaced after 5 minutes (when idle), so a long-lived client follows DNS changes.
+    /// </summary>
+    internal static SocketsHttpHandler CreateTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+
     /// <inheritdoc/>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

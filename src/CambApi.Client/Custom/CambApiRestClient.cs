@@ -18,8 +18,8 @@ public partial class CambApiRestClient
     public static CambApiRestClient Create(string apiKey, Uri? baseAddress = null, HttpMessageHandler? innerHandler = null)
     {
         var address = WithTrailingSlash(baseAddress ?? DefaultBaseAddress);
-        // No automatic redirects: the transport would carry x-api-key to the redirect target.
-        var keyHandler = new ApiKeyHandler(apiKey, address) { InnerHandler = innerHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false } };
+        // Only the key and the transport: the library (CambPipeline) adds retries, timeouts and logging on the same two.
+        var keyHandler = new ApiKeyHandler(apiKey, address) { InnerHandler = innerHandler ?? ApiKeyHandler.CreateTransport() };
         return new CambApiRestClient(new HttpClient(keyHandler) { BaseAddress = address });
     }
 

@@ -48,11 +48,8 @@ internal static class CambPipeline
         new RedactingLoggingHandler(loggers.CreateLogger(LoggerCategory), "storage"),
     ];
 
-    /// <summary>
-    /// The API transport never follows redirects: the handler would carry x-api-key to wherever a redirect
-    /// points (it strips only Authorization), and the API has no reason to redirect. A 3xx surfaces as an error.
-    /// </summary>
-    public static SocketsHttpHandler CreateApiTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = ConnectionLifetime };
+    /// <summary>The API transport: <see cref="ApiKeyHandler.CreateTransport"/> (no redirects, recycled connections).</summary>
+    public static SocketsHttpHandler CreateApiTransport() => ApiKeyHandler.CreateTransport();
 
     /// <summary>
     /// The storage transport does not follow redirects itself: the downloader does, checking every target as it checks the
