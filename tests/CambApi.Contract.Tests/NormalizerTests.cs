@@ -11,9 +11,15 @@ public sealed class NormalizerTests
     private static YamlNode NormalizeSchemas(string schemasYaml)
     {
         var spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n" + schemasYaml;
+        return WithoutFieldDocs(Normalize(spec));
+    }
+
+    /// <summary>Normalizes a whole spec and parses the result.</summary>
+    private static YamlNode Normalize(string spec)
+    {
         var stream = new YamlStream();
         stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
-        return WithoutFieldDocs(stream.Documents[0].RootNode);
+        return stream.Documents[0].RootNode;
     }
 
     /// <summary>Drops the descriptions the doc rule adds (its own test checks them), so each rule's test shows only its rule.</summary>
@@ -48,9 +54,7 @@ public sealed class NormalizerTests
         var spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n" +
                    "    Thing: {type: object, properties: {task_id: {type: string, title: Task Id}, status: {$ref: '#/components/schemas/S'}, url: {type: string, title: U, description: The vendor's words.}}}\n" +
                    "    S: {type: string}\n";
-        var stream = new YamlStream();
-        stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
-        var properties = Path(stream.Documents[0].RootNode, "components", "schemas", "Thing", "properties");
+        var properties = Path(Normalize(spec), "components", "schemas", "Thing", "properties");
 
         Assert.That(Flow(Path(properties, "task_id", "description")), Is.EqualTo("Task Id (task_id in the JSON)."));
         Assert.That(Flow(Path(properties, "status", "description")), Is.EqualTo("status in the JSON."));
@@ -155,9 +159,7 @@ public sealed class NormalizerTests
                    "      parameters:\n        - {name: run_id, in: query, schema: {type: integer}}\n        - {name: traceparent, in: header, schema: {type: string}}\n" +
                    "      requestBody: {content: {multipart/form-data: {schema: {$ref: '#/components/schemas/Body_" + id + "'}}}}\n" +
                    "components:\n  schemas:\n    Body_" + id + ": {type: object, title: Body_" + id + ", properties: {media_file: {type: string}}}\n";
-        var stream = new YamlStream();
-        stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
-        var root = stream.Documents[0].RootNode;
+        var root = Normalize(spec);
 
         var operation = Path(root, "paths", "/audio-separation", "post");
         Assert.That(Flow(Path(operation, "requestBody")), Is.EqualTo("{content: {multipart/form-data: {schema: {$ref: #/components/schemas/CreateAudioSeparationRequest}}}}"));
@@ -183,9 +185,7 @@ public sealed class NormalizerTests
         var spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n" +
                    "paths:\n  /r/{run_id}:\n    get:\n      parameters:\n        - {name: run_id, in: path, required: true, schema: {type: integer}}\n" +
                    "components:\n  schemas:\n    RunIDParam: {type: integer, title: Run ID}\n";
-        var stream = new YamlStream();
-        stream.Load(new StringReader(SpecNormalizer.Normalize(spec)));
-        var root = stream.Documents[0].RootNode;
+        var root = Normalize(spec);
 
         Assert.That(Flow(Path(root, "components", "schemas", "RunIDParam")), Is.EqualTo("{type: integer, title: Run ID, format: int64}"));
         var parameter = ((YamlSequenceNode)Path(root, "paths", "/r/{run_id}", "get", "parameters")).Children[0];
