@@ -77,11 +77,10 @@ internal sealed class BatchJournal : IDisposable
         }
     }
 
-    /// <summary>Reads the journal in <paramref name="folder"/> (creating the folder), compacts it and opens it for appending.</summary>
-    public static BatchJournal Open(string folder)
+    /// <summary>Reads the journal in <paramref name="folder"/>, compacts it and opens it for appending.</summary>
+    public static BatchJournal Open(PreparedFolder folder)
     {
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, FileName);
+        var path = Path.Combine(folder.Path, FileName);
         var entries = new Dictionary<string, JournalEntry>(StringComparer.OrdinalIgnoreCase);
         var lines = 0;
         if (File.Exists(path))

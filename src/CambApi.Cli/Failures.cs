@@ -28,6 +28,9 @@ internal static class Failures
             $"the service could not separate it: {f.Status}{(f.ExceptionReason is { } r ? $" ({r})" : "")}{(f.ServiceMessage is { } m ? $": {m}" : "")}" +
             (f.IsTransient ? " — try again later" : "")),
         SeparationDownloadException d => new("download_failed", $"{DownloadProblem(d)} — {Resume}"),
+        SeparationOutputExistsException { AppearedMeanwhile: true } o => new("output_exists",
+            $"{o.Path} appeared while the service worked and camb did not write it; it was left as it is — pass --overwrite to replace it"),
+        SeparationOutputExistsException o => new("output_exists", $"{o.Path} already exists and was not written by camb; pass --overwrite to replace it, or choose another --out"),
         CambConnectionException c => new(c.Failure == ConnectionFailure.HostNotFound ? "host_not_found" : "connection_failed",
             $"could not reach {c.Host}: {c.Reason} — check --base-url and your network"),
         CambRequestTimeoutException r => new("request_timed_out",

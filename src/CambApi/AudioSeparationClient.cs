@@ -9,7 +9,7 @@ namespace CambApi;
 
 /// <summary>
 /// Separates recordings into a foreground and a background track with CAMB.AI: start a task, wait for it,
-/// fetch its results and download both files — or do it all with <see cref="SeparateFileAsync"/>.
+/// fetch its results and download both files — or do it all with <see cref="SeparateFileAsync(string, string, SeparateFileOptions?, CancellationToken)"/>.
 /// </summary>
 /// <remarks>
 /// Every public member is virtual and a protected constructor exists, so a test can substitute the client
@@ -83,16 +83,17 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
     /// <summary>Uploads <paramref name="inputPath"/> and starts a separation task.</summary>
     /// <exception cref="ArgumentException">Missing, empty, a directory or an unsupported format; nothing is sent.</exception>
     public virtual Task<SeparationOperation> StartSeparationAsync(string inputPath, SeparationStartOptions? options = null, CancellationToken cancellationToken = default) =>
-        StartFileAsync(MediaInput.Validate(inputPath), options, cancellationToken);
+        StartFileAsync(MediaInput.Validate(inputPath), options?.UploadProgress, options, cancellationToken);
 
-    /// <summary>Uploads an input validated once by the caller (this method or <see cref="SeparateFileAsync"/>).</summary>
-    private async Task<SeparationOperation> StartFileAsync(ValidatedInput input, SeparationStartOptions? options, CancellationToken cancellationToken)
+    /// <summary>Uploads an input validated once by the caller (this method or <see cref="SeparateFileAsync(string, string, SeparateFileOptions?, CancellationToken)"/>).</summary>
+    private async Task<SeparationOperation> StartFileAsync(ValidatedInput input, IProgress<long>? uploadProgress, SeparationStartOptions? options,
+        CancellationToken cancellationToken)
     {
         // Unbuffered and read synchronously (see ProgressStream): the upload's copy loop brings its own pooled buffer.
         var file = new FileStream(input.Path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         await using (file.ConfigureAwait(false))
         {
-            return await StartCoreAsync(new ProgressStream(file, options?.UploadProgress, readSynchronously: true), input.FileName, input.ContentType, options, cancellationToken)
+            return await StartCoreAsync(new ProgressStream(file, uploadProgress, readSynchronously: true), input.FileName, input.ContentType, options, cancellationToken)
                 .ConfigureAwait(false);
         }
     }
@@ -244,13 +245,15 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
     /// <c>progress</c> gets the bytes of both tracks together, and their total once both sizes are known. Without
     /// <c>overwrite</c>, a file already at either destination fails the call before any request.
     /// </remarks>
-    /// <exception cref="ArgumentException">A bad directory or URL, or an existing file without <paramref name="overwrite"/>; nothing is sent.</exception>
+    /// <exception cref="ArgumentException">A bad directory or URL; nothing is sent.</exception>
+    /// <exception cref="SeparationOutputExistsException">A file at either destination, without <paramref name="overwrite"/>; nothing is sent.</exception>
     /// <exception cref="SeparationDownloadException">A track could not be fetched; a track already finished stays.</exception>
     public virtual async Task<SeparatedFiles> DownloadAsync(SeparationResult result, string outputDirectory, string baseName, IProgress<TransferProgress>? progress = null,
         bool overwrite = false, CancellationToken cancellationToken = default)
     {
         RequireSafeUrls(result); // before the folder is made: bad input changes nothing
-        return await DownloadToAsync(result, PrepareOutputDirectory(outputDirectory), baseName, progress, overwrite, cancellationToken).ConfigureAwait(false);
+        return await DownloadToAsync(result, PreparedFolder.Prepare(outputDirectory).Path, baseName, progress, _ => overwrite, trackWritten: null, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>The one check of a result's URLs (https, http only on loopback), made where the result enters a download.</summary>
@@ -261,16 +264,16 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
         StorageDownloader.RequireSafeUrl(result.BackgroundUrl);
     }
 
-    /// <summary>Downloads into a directory prepared once by the caller (this class's <see cref="DownloadAsync"/> or <see cref="SeparateFileAsync"/>).</summary>
+    /// <summary>Downloads into a directory prepared once by the caller (this class's <see cref="DownloadAsync"/> or <see cref="SeparateFileAsync(string, string, SeparateFileOptions?, CancellationToken)"/>).</summary>
     private async Task<SeparatedFiles> DownloadToAsync(SeparationResult result, string directory, string baseName, IProgress<TransferProgress>? progress,
-        bool overwrite, CancellationToken cancellationToken)
+        Func<string, bool> mayReplace, Action<string>? trackWritten, CancellationToken cancellationToken)
     {
         var safeBase = SafeFileName(baseName);
         var foreground = Path.Combine(directory, $"{safeBase}.foreground{ExtensionOf(result.ForegroundUrl)}");
         var background = Path.Combine(directory, $"{safeBase}.background{ExtensionOf(result.BackgroundUrl)}");
-        if (!overwrite && new[] { foreground, background }.FirstOrDefault(File.Exists) is { } existing)
+        if (new[] { foreground, background }.FirstOrDefault(f => File.Exists(f) && !mayReplace(f)) is { } existing)
         {
-            throw new ArgumentException($"'{existing}' already exists; pass overwrite: true to replace it.", nameof(overwrite));
+            throw new SeparationOutputExistsException(existing);
         }
 
         var tracks = new TrackProgress(progress);
@@ -281,10 +284,18 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
             activity?.SetTag("camb.track", index == 0 ? "foreground" : "background");
             try
             {
-                await _downloader.DownloadAsync(url, path, overwrite,
+                await _downloader.DownloadAsync(url, path, mayReplace(path),
                     async ct => pick(await GetResultAsync(result.RunId, ct).ConfigureAwait(false)),
                     (bytes, total) => tracks.Report(index, bytes, total), sibling.Token).ConfigureAwait(false);
                 var bytes = new FileInfo(path).Length;
+                if (trackWritten is not null)
+                {
+                    lock (tracks)
+                    {
+                        trackWritten(path); // one at a time: a caller's journal need not be thread-safe
+                    }
+                }
+
                 activity?.SetTag("camb.bytes", bytes);
                 CambApiTelemetry.RecordTransfer("download", bytes);
             }
@@ -320,29 +331,142 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
     /// The one call: uploads <paramref name="inputPath"/>, waits for the separation, and writes the two tracks
     /// into <paramref name="outputDirectory"/>. Returns their paths.
     /// </summary>
-    /// <remarks>Without <c>overwrite</c>, tracks of an earlier run in the folder fail the call before the upload.</remarks>
-    public virtual async Task<SeparatedFiles> SeparateFileAsync(string inputPath, string outputDirectory, IProgress<SeparationProgress>? progress = null,
-        bool overwrite = false, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Without <see cref="SeparateFileOptions.Overwrite"/>, tracks of an earlier run in the folder fail the call before the
+    /// upload. <see cref="SeparateFileOptions.CheckpointReached"/> hands out what <see cref="FinishSeparationAsync(SeparationCheckpoint, string, string, SeparateFileOptions?, CancellationToken)"/>
+    /// needs to finish after a failure without uploading again.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A bad input or folder; nothing is sent.</exception>
+    /// <exception cref="SeparationOutputExistsException">A track of that name exists (before the upload, or appeared before the download); it is left as it is.</exception>
+    public virtual Task<SeparatedFiles> SeparateFileAsync(string inputPath, string outputDirectory, SeparateFileOptions? options = null, CancellationToken cancellationToken = default)
     {
         var input = MediaInput.Validate(inputPath);
-        var directory = PrepareOutputDirectory(outputDirectory);
-        var stem = OutputNameFor(input.Path);
-        if (!overwrite && ExistingOutputs(directory, stem).FirstOrDefault() is { } existing)
+        return SeparateFileAsync(input, PreparedFolder.Prepare(outputDirectory), options ?? new SeparateFileOptions(), cancellationToken);
+    }
+
+    /// <summary>
+    /// The one call for a stream: uploads <paramref name="content"/> as <paramref name="fileName"/> (streamed; see
+    /// <see cref="StartSeparationAsync(Stream, string, SeparationStartOptions?, CancellationToken)"/>), waits, and writes the two
+    /// tracks into <paramref name="outputDirectory"/>, named after <paramref name="fileName"/> unless <see cref="SeparateFileOptions.OutputName"/> says otherwise.
+    /// </summary>
+    /// <exception cref="ArgumentException">An unreadable stream, an unsupported name or a bad folder; nothing is sent.</exception>
+    public virtual Task<SeparatedFiles> SeparateFileAsync(Stream content, string fileName, string outputDirectory, SeparateFileOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        if (!content.CanRead)
         {
-            // Checked before the upload: the extension comes from the result, so any extension counts.
-            throw new ArgumentException($"'{existing}' already exists; pass overwrite: true to replace it.", nameof(overwrite));
+            throw new ArgumentException("The stream cannot be read.", nameof(content));
         }
 
+        var contentType = MediaInput.ContentTypeFor(fileName ?? throw new ArgumentNullException(nameof(fileName)), nameof(fileName));
+        options ??= new SeparateFileOptions();
+        long? total = content.CanSeek ? content.Length - content.Position : null;
+        return RunAsync((uploadProgress, ct) => StartCoreAsync(uploadProgress is null ? content : new ProgressStream(content, uploadProgress, readSynchronously: false),
+                Path.GetFileName(fileName), contentType, options.Start, ct),
+            total, from: null, PreparedFolder.Prepare(outputDirectory), options.OutputName ?? OutputNameFor(fileName), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Finishes a separation started earlier, from its stored <paramref name="checkpoint"/>: waits for the task unless its run
+    /// is known, then writes the two tracks into <paramref name="outputDirectory"/> as <paramref name="outputName"/>. Never uploads.
+    /// </summary>
+    /// <exception cref="ArgumentException">A checkpoint with neither id, a bad id or folder; nothing is sent.</exception>
+    public virtual Task<SeparatedFiles> FinishSeparationAsync(SeparationCheckpoint checkpoint, string outputDirectory, string outputName,
+        SeparateFileOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputName);
+        if (checkpoint.RunId is { } run)
+        {
+            MediaInput.ValidateRunId(run, nameof(checkpoint));
+        }
+        else
+        {
+            MediaInput.ValidateTaskId(checkpoint.TaskId, nameof(checkpoint));
+        }
+
+        return FinishSeparationAsync(checkpoint, PreparedFolder.Prepare(outputDirectory), outputName, options ?? new SeparateFileOptions(), cancellationToken);
+    }
+
+    /// <summary>For callers that validated the input and prepared the folder themselves (the CLI, once per batch): no check repeated.</summary>
+    internal Task<SeparatedFiles> SeparateFileAsync(ValidatedInput input, PreparedFolder folder, SeparateFileOptions options, CancellationToken cancellationToken) =>
+        RunAsync((uploadProgress, ct) => StartFileAsync(input, uploadProgress, options.Start, ct),
+            input.Length, from: null, folder, options.OutputName ?? OutputNameFor(input.Path), options, cancellationToken);
+
+    /// <summary>Finishes from a checkpoint whose ids the caller validated, into a prepared folder.</summary>
+    internal Task<SeparatedFiles> FinishSeparationAsync(SeparationCheckpoint checkpoint, PreparedFolder folder, string outputName, SeparateFileOptions options,
+        CancellationToken cancellationToken) =>
+        RunAsync(start: null, uploadTotal: null, checkpoint, folder, outputName, options, cancellationToken);
+
+    /// <summary>
+    /// The workflow, in one place: upload (unless <paramref name="from"/> has a task), wait (unless it has a run), check the
+    /// destinations again, download both tracks — reporting each step through one progress and each paid-for step as a checkpoint.
+    /// </summary>
+    private async Task<SeparatedFiles> RunAsync(Func<IProgress<long>?, CancellationToken, Task<SeparationOperation>>? start, long? uploadTotal,
+        SeparationCheckpoint? from, PreparedFolder folder, string outputName, SeparateFileOptions options, CancellationToken cancellationToken)
+    {
+        var stem = SafeFileName(outputName);
+        if (!options.Overwrite && BlockingOutput(folder, stem, options) is { } existing)
+        {
+            // Checked before anything is sent: the extension comes from the result, so any extension counts.
+            throw new SeparationOutputExistsException(existing);
+        }
+
+        var progress = options.Progress;
         // One span over the three steps, so a trace reads "separation: upload, wait (polls), downloads".
         using var activity = CambApiTelemetry.Start("camb.separate");
+        string? taskId = from?.TaskId;
+        long? runId = from?.RunId;
         try
         {
-            var operation = await StartFileAsync(input, options: null, cancellationToken).ConfigureAwait(false);
-            activity?.SetTag("camb.task_id", operation.TaskId);
-            var result = await operation.WaitForCompletionAsync(progress, cancellationToken).ConfigureAwait(false);
+            SeparationResult result;
+            if (runId is { } knownRun)
+            {
+                result = await GetResultAsync(knownRun, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                SeparationOperation operation;
+                if (taskId is { } knownTask)
+                {
+                    operation = new SeparationOperation(this, knownTask);
+                }
+                else
+                {
+                    var watched = options.Start?.UploadProgress; // the start options' own watcher hears the upload too
+                    var uploaded = progress is null ? watched : new InlineProgress<long>(bytes =>
+                    {
+                        watched?.Report(bytes);
+                        progress.Report(new(SeparationStep.Uploading, new TransferProgress(bytes, uploadTotal)));
+                    });
+                    operation = await start!(uploaded, cancellationToken).ConfigureAwait(false);
+                    taskId = operation.TaskId;
+                    options.CheckpointReached?.Invoke(new SeparationCheckpoint(taskId));
+                }
+
+                activity?.SetTag("camb.task_id", taskId);
+                result = await operation.WaitForCompletionAsync(
+                    progress is null ? null : new InlineProgress<SeparationProgress>(status => progress.Report(new(SeparationStep.Processing, Status: status))),
+                    cancellationToken).ConfigureAwait(false);
+                options.CheckpointReached?.Invoke(new SeparationCheckpoint(taskId, result.RunId));
+            }
+
+            runId = result.RunId;
             activity?.SetTag("camb.run_id", result.RunId);
             RequireSafeUrls(result);
-            return await DownloadToAsync(result, directory, stem, progress: null, overwrite, cancellationToken).ConfigureAwait(false);
+            if (!options.Overwrite && BlockingOutput(folder, stem, options) is { } appeared)
+            {
+                throw new SeparationOutputExistsException(appeared, appearedMeanwhile: true);
+            }
+
+            var downloaded = progress is null ? null : new InlineProgress<TransferProgress>(bytes => progress.Report(new(SeparationStep.Downloading, bytes)));
+            return await DownloadToAsync(result, folder.Path, stem, downloaded,
+                path => options.Overwrite || options.MayReplace?.Invoke(path) == true, options.TrackWritten, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CambException e) when (e.Annotate(taskId: taskId, runId: runId))
+        {
+            throw; // unreachable: Annotate only records the ids and returns false
         }
         catch (Exception e)
         {
@@ -350,6 +474,10 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
             throw;
         }
     }
+
+    /// <summary>A file the two tracks would replace that the caller did not allow replacing; null when there is none.</summary>
+    private static string? BlockingOutput(PreparedFolder folder, string stem, SeparateFileOptions options) =>
+        ExistingOutputs(folder.Path, stem).FirstOrDefault(f => options.MayReplace?.Invoke(f) != true);
 
     /// <summary>The stem of the two files a separation of <paramref name="inputPath"/> writes: <c>talk.wav</c> → <c>talk</c>.</summary>
     public static string OutputNameFor(string inputPath) => SafeFileName(Path.GetFileNameWithoutExtension(inputPath));
@@ -397,23 +525,6 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
         Uri.TryCreate(value, UriKind.Absolute, out var uri)
             ? uri
             : throw new CambApiException($"The result of run {runId} has no valid {field}.", 200, null, EmptyHeaders, null);
-
-    private static string PrepareOutputDirectory(string outputDirectory)
-    {
-        if (string.IsNullOrWhiteSpace(outputDirectory))
-        {
-            throw new ArgumentException("An output directory is required.", nameof(outputDirectory));
-        }
-
-        var full = Path.GetFullPath(outputDirectory);
-        if (File.Exists(full))
-        {
-            throw new ArgumentException($"The output path '{outputDirectory}' is a file, not a directory.", nameof(outputDirectory));
-        }
-
-        Directory.CreateDirectory(full);
-        return full;
-    }
 
     /// <summary>The URL path's extension if it is a plain short one (.wav, .flac); never anything that could name a path.</summary>
     internal static string ExtensionOf(Uri url)

@@ -377,6 +377,31 @@ public sealed class FaultMatrixTests : WorkflowFixture
     }
 
     [Test]
+    public async Task A_track_that_landed_before_its_sibling_failed_is_camb_s_and_the_rerun_replaces_it_without_overwrite()
+    {
+        GivenFinishedRun();
+        var landed = Path.Combine(OutDir, "take.background.wav");
+        // The foreground fails only once the background has landed whole: the order is fixed, not timed.
+        Storage.Given(Request.Create().WithPath("/bucket/f.wav").UsingGet()).InScenario("f").WillSetStateTo("failed once").RespondWith(Response.Create()
+            .WithStatusCode(404).WithBody(_ => SpinWait.SpinUntil(() => File.Exists(landed), TimeSpan.FromSeconds(30)) ? "gone" : "background never landed"));
+        Storage.Given(Request.Create().WithPath("/bucket/f.wav").UsingGet()).InScenario("f").WhenStateIs("failed once")
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody(ForegroundBytes));
+        GivenStorageServes("/bucket/b.wav", BackgroundBytes);
+
+        var first = await Separate();
+
+        Assert.That(first.Exit, Is.EqualTo(ExitCodes.Failure), first.Err);
+        Assert.That(OutputFiles(), Is.EqualTo(new[] { "take.background.wav" }));
+
+        var polls = Polls();
+        var second = await Separate();
+
+        Assert.That(second.Exit, Is.EqualTo(ExitCodes.Success), "the journal recorded the landed track as camb's: " + second.Err);
+        Assert.That((Uploads, Polls()), Is.EqualTo((1, polls)));
+        Assert.That(OutputFiles(), Is.EqualTo(new[] { "take.background.wav", "take.foreground.wav" }));
+    }
+
+    [Test]
     public async Task Storage_404_is_one_line_and_not_retried()
     {
         GivenFinishedRun();
@@ -492,6 +517,36 @@ public sealed class FaultMatrixTests : WorkflowFixture
 
         Assert.That(replaced.Exit, Is.EqualTo(ExitCodes.Success), replaced.Err);
         Assert.That(File.ReadAllBytes(Path.Combine(OutDir, "take.foreground.wav")), Is.EqualTo(ForegroundBytes));
+    }
+
+    [Test]
+    public async Task A_track_that_appears_while_the_service_works_is_left_alone_and_overwrite_then_only_downloads()
+    {
+        var theirs = Path.Combine(OutDir, "take.background.wav");
+        GivenCreateReturns("t-1");
+        GivenStatuses("t-1", Status("PENDING"), Status("SUCCESS", 7));
+        // Someone else's file lands while the service works: injected as the result is read, after camb's own checks.
+        Api.Given(Request.Create().WithPath("/apis/audio-separation-result/7").UsingGet()).RespondWith(Response.Create()
+            .WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(_ =>
+            {
+                File.WriteAllText(theirs, "someone's file");
+                return $$"""{"foreground_audio_url":"{{Storage.Url}}/bucket/f.wav","background_audio_url":"{{Storage.Url}}/bucket/b.wav"}""";
+            }));
+        GivenStorage();
+
+        var first = await Separate();
+
+        Assert.That(first.Exit, Is.EqualTo(ExitCodes.Failure), first.Err);
+        OneLine(first, "camb: take.wav: " + theirs + " appeared while the service worked and camb did not write it; it was left as it is — pass --overwrite to replace it");
+        Assert.That(File.ReadAllText(theirs), Is.EqualTo("someone's file"));
+        Assert.That(Storage.LogEntries, Is.Empty, "nothing downloaded");
+
+        var polls = Polls();
+        var second = await Separate("--overwrite");
+
+        Assert.That(second.Exit, Is.EqualTo(ExitCodes.Success), second.Err);
+        Assert.That((Uploads, Polls()), Is.EqualTo((1, polls)), "the journal kept run 7: no upload, no polling");
+        Assert.That(File.ReadAllBytes(theirs), Is.EqualTo(BackgroundBytes));
     }
 
     [Test]

@@ -42,7 +42,7 @@ public sealed class ProgressReportingTests
     {
         var reports = new List<long>();
         var source = new ForwardOnly(new MemoryStream(new byte[(3 << 20) + 5]));
-        await using var stream = new ProgressStream(source, new Inline(reports.Add), readSynchronously: false);
+        await using var stream = new ProgressStream(source, new InlineProgress<long>(reports.Add), readSynchronously: false);
 
         await stream.CopyToAsync(Stream.Null);
 
@@ -59,7 +59,7 @@ public sealed class ProgressReportingTests
             await File.WriteAllBytesAsync(path, new byte[1 << 20]);
             var reports = new List<long>();
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-            await using var stream = new ProgressStream(file, new Inline(reports.Add), readSynchronously: true);
+            await using var stream = new ProgressStream(file, new InlineProgress<long>(reports.Add), readSynchronously: true);
             var buffer = new byte[4096];
 
             var read = stream.ReadAsync(buffer);
@@ -73,11 +73,6 @@ public sealed class ProgressReportingTests
         {
             File.Delete(path);
         }
-    }
-
-    private sealed class Inline(Action<long> report) : IProgress<long>
-    {
-        public void Report(long value) => report(value);
     }
 
     private sealed class ForwardOnly(Stream inner) : Stream

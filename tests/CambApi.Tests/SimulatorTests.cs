@@ -153,7 +153,10 @@ public sealed class SimulatorTests
         using var client = sim.CreateClient(o => (o.RetryBaseDelay, o.PollInitialInterval) = (TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)));
         var statuses = new List<string>();
 
-        var files = await client.SeparateFileAsync(path, Path.Combine(_dir, "out"), new WorkflowTests.SyncProgress<SeparationProgress>(p => statuses.Add(p.Status.Value)));
+        var files = await client.SeparateFileAsync(path, Path.Combine(_dir, "out"), new SeparateFileOptions
+        {
+            Progress = new InlineProgress<SeparateFileProgress>(p => statuses.AddRange(p.Status is { } s ? [s.Status.Value] : [])),
+        });
 
         Assert.That(File.Exists(files.ForegroundPath) && File.Exists(files.BackgroundPath));
         Assert.That(statuses.Last(), Is.EqualTo("SUCCESS"));

@@ -19,11 +19,19 @@ public sealed class WorkflowTests : WorkflowFixture
         GivenStorageServes("/bucket/f.wav", ForegroundBytes);
         GivenStorageServes("/bucket/b.wav", BackgroundBytes);
         using var client = Client();
-        var progress = new List<SeparationProgress>();
+        var reports = new List<SeparateFileProgress>();
+        var checkpoints = new List<SeparationCheckpoint>();
+        var written = new List<string>();
         var input = Input("interview.wav");
         var output = Path.Combine(WorkDir, "out");
 
-        var files = await Drive(client.SeparateFileAsync(input, output, new SyncProgress<SeparationProgress>(progress.Add)));
+        var files = await Drive(client.SeparateFileAsync(input, output, new SeparateFileOptions
+        {
+            Progress = new InlineProgress<SeparateFileProgress>(reports.Add),
+            CheckpointReached = checkpoints.Add,
+            TrackWritten = written.Add,
+        }));
+        var progress = reports.Where(r => r.Step == SeparationStep.Processing).Select(r => r.Status!).ToList();
 
         Assert.Multiple(() =>
         {
@@ -36,6 +44,13 @@ public sealed class WorkflowTests : WorkflowFixture
             Assert.That(progress.Select(p => p.Status.Value), Is.EqualTo(new[] { "PENDING", "PENDING", "SUCCESS" }));
             Assert.That(progress.Select(p => p.Changed), Is.EqualTo(new[] { true, false, true }));
             Assert.That(progress.Last().NextPollIn, Is.Null);
+            // One progress type for the whole way, in order: upload bytes up to the file's size, statuses, download bytes.
+            Assert.That(reports.Select(r => r.Step).Distinct(), Is.EqualTo(new[] { SeparationStep.Uploading, SeparationStep.Processing, SeparationStep.Downloading }));
+            Assert.That(reports.First(r => r.Step == SeparationStep.Uploading).Transfer!.Value.TotalBytes, Is.EqualTo(new FileInfo(input).Length));
+            Assert.That(reports.Last(r => r.Step == SeparationStep.Uploading).Transfer!.Value.Bytes, Is.EqualTo(new FileInfo(input).Length));
+            Assert.That(reports[^1].Transfer!.Value.Bytes, Is.EqualTo(ForegroundBytes.Length + BackgroundBytes.Length));
+            Assert.That(checkpoints, Is.EqualTo(new[] { new SeparationCheckpoint("task-1"), new SeparationCheckpoint("task-1", 77) }));
+            Assert.That(written.Order(), Is.EqualTo(new[] { files.BackgroundPath, files.ForegroundPath }));
         });
 
         // The result is fetched with the run id, never the task id.
@@ -173,7 +188,7 @@ public sealed class WorkflowTests : WorkflowFixture
         using var client = Client();
         var seen = new List<SeparationProgress>();
 
-        var result = await Drive(client.ResumeSeparation("t-new").WaitForCompletionAsync(new SyncProgress<SeparationProgress>(seen.Add)));
+        var result = await Drive(client.ResumeSeparation("t-new").WaitForCompletionAsync(new InlineProgress<SeparationProgress>(seen.Add)));
 
         Assert.That(result.RunId, Is.EqualTo(8));
         Assert.That(seen[0].Status.Value, Is.EqualTo("QUEUED_FOR_GPU"));
@@ -188,7 +203,7 @@ public sealed class WorkflowTests : WorkflowFixture
         using var client = Client(o => (o.PollInitialInterval, o.PollElapsedFraction, o.PollMaxInterval) = (TimeSpan.FromSeconds(2), 0.5, TimeSpan.FromSeconds(10)));
         var seen = new List<SeparationProgress>();
 
-        await Drive(client.ResumeSeparation("t-slow").WaitForCompletionAsync(new SyncProgress<SeparationProgress>(seen.Add)));
+        await Drive(client.ResumeSeparation("t-slow").WaitForCompletionAsync(new InlineProgress<SeparationProgress>(seen.Add)));
 
         // The fake clock may also move while a request is in flight, so the waits are checked against the elapsed time reported.
         var polls = seen.Where(p => p.NextPollIn is not null).ToList();
@@ -208,7 +223,7 @@ public sealed class WorkflowTests : WorkflowFixture
         using var client = Client(o => o.MaxRetries = 0); // the poll loop, not the retry policy, must honour it here
         var seen = new List<SeparationProgress>();
 
-        await Drive(client.ResumeSeparation("t-busy").WaitForCompletionAsync(new SyncProgress<SeparationProgress>(seen.Add)));
+        await Drive(client.ResumeSeparation("t-busy").WaitForCompletionAsync(new InlineProgress<SeparationProgress>(seen.Add)));
 
         Assert.That(seen[0].NextPollIn, Is.EqualTo(TimeSpan.FromSeconds(30)));
     }
@@ -251,7 +266,7 @@ public sealed class WorkflowTests : WorkflowFixture
         using var client = Client();
         using var cts = new CancellationTokenSource();
         var seen = new List<SeparationProgress>();
-        var wait = client.ResumeSeparation("t-cancel").WaitForCompletionAsync(new SyncProgress<SeparationProgress>(p =>
+        var wait = client.ResumeSeparation("t-cancel").WaitForCompletionAsync(new InlineProgress<SeparationProgress>(p =>
         {
             seen.Add(p);
             if (seen.Count == 2)
@@ -436,12 +451,6 @@ public sealed class WorkflowTests : WorkflowFixture
     }
 
     internal static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
-
-    /// <summary>Reports synchronously, so assertions see every report (Progress&lt;T&gt; posts to the pool).</summary>
-    internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 
     private sealed class TruncatingStorage(int declared, int actual) : HttpMessageHandler
     {

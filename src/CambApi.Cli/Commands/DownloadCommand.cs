@@ -36,12 +36,12 @@ internal static class DownloadCommand
             return SeparateCommand.Usage(console, e.Message);
         }
 
-        if (OutputCheck.NotWritable(request.Out) is { } problem)
+        if (OutputCheck.Prepare(request.Out, request.Overwrite, out var problem) is not { } output)
         {
-            return SeparateCommand.Usage(console, problem);
+            return SeparateCommand.Usage(console, problem!);
         }
 
-        using var journal = BatchJournal.Open(request.Out);
+        using var journal = BatchJournal.Open(output.Folder);
         // A run or task the journal knows keeps its input's name; one started elsewhere is named after its id.
         var jobs = request.RunIds.Distinct().Select(id =>
                 new Job(journal.FindRun(id) ?? new JournalEntry { Stem = $"run-{id.ToString(CultureInfo.InvariantCulture)}", RunId = id }, $"run {id}"))
@@ -49,8 +49,7 @@ internal static class DownloadCommand
                 new Job(journal.FindTask(id) ?? new JournalEntry { Stem = AudioSeparationClient.OutputNameFor($"task-{id}.x"), TaskId = id }, $"task {id}")))
             .ToList();
 
-        var output = new OutputFolder(Path.GetFullPath(request.Out), request.Overwrite);
-        if (!request.Overwrite && OutputCheck.Foreign(journal, output.Path, jobs.Select(j => j.Entry.Stem)) is { } foreign)
+        if (!request.Overwrite && OutputCheck.Foreign(journal, output.Folder, jobs.Select(j => j.Entry.Stem)) is { } foreign)
         {
             return SeparateCommand.Usage(console, foreign);
         }

@@ -4,8 +4,11 @@ namespace CambApi.Cli.Commands;
 
 internal sealed record SeparateRequest(string[] Inputs, string Out, bool Simulate, bool Json, TimeSpan? Timeout, int Concurrency, bool Overwrite, Connection Connection);
 
-/// <summary>One input file and the output name it gets.</summary>
-internal sealed record InputFile(string Path, string Name, string Stem);
+/// <summary>One input file, validated once (its path, size and content type go along), and the output name it gets.</summary>
+internal sealed record InputFile(ValidatedInput Input, string Name, string Stem)
+{
+    public string Path => Input.Path;
+}
 
 /// <summary><c>camb separate</c>: files and folders in, two tracks per file out, resumable through the batch journal.</summary>
 internal static class SeparateCommand
@@ -38,14 +41,13 @@ internal static class SeparateCommand
                                   "separate them in different --out folders, or rename one.");
         }
 
-        if (OutputCheck.NotWritable(request.Out) is { } problem)
+        if (OutputCheck.Prepare(request.Out, request.Overwrite, out var problem) is not { } output)
         {
-            return Usage(console, problem);
+            return Usage(console, problem!);
         }
 
-        using var journal = BatchJournal.Open(request.Out);
-        var output = new OutputFolder(Path.GetFullPath(request.Out), request.Overwrite);
-        if (!request.Overwrite && OutputCheck.Foreign(journal, output.Path, files.Select(f => f.Stem)) is { } foreign)
+        using var journal = BatchJournal.Open(output.Folder);
+        if (!request.Overwrite && OutputCheck.Foreign(journal, output.Folder, files.Select(f => f.Stem)) is { } foreign)
         {
             return Usage(console, foreign);
         }
@@ -64,7 +66,7 @@ internal static class SeparateCommand
         using (client)
         {
             var outcomes = await SeparationJobs.RunAllAsync(console, request.Json, files, request.Concurrency,
-                file => (file.Name, new FileInfo(file.Path).Length),
+                file => (file.Name, file.Input.Length),
                 async (file, progress, ct) =>
                 {
                     var hash = await SeparationJobs.HashAsync(file.Path, ct);
@@ -79,7 +81,7 @@ internal static class SeparateCommand
                     var entry = known is not null && known.Sha256 == hash && !request.Simulate
                         ? known
                         : new JournalEntry { Stem = file.Stem, Input = file.Path, Sha256 = hash, Foreground = known?.Foreground, Background = known?.Background };
-                    return await SeparationJobs.ContinueAsync(client, journal, entry, file.Path, file.Name, output, progress, ct);
+                    return await SeparationJobs.ContinueAsync(client, journal, entry, file.Input, file.Name, output, progress, ct);
                 },
                 file => SeparationJobs.Interrupted(file.Path, file.Name, journal.Find(file.Stem) is { } e && e.Input == file.Path ? e : null),
                 cancellationToken);
@@ -100,13 +102,13 @@ internal static class SeparateCommand
             {
                 foreach (var path in Directory.EnumerateFiles(input).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal))
                 {
-                    if (MediaInput.SupportedFormats.ContainsKey(Path.GetExtension(path)) && new FileInfo(path).Length > 0)
+                    try
                     {
-                        files.Add(new InputFile(Path.GetFullPath(path), Path.GetFileName(path), AudioSeparationClient.OutputNameFor(path)));
+                        files.Add(Described(MediaInput.Validate(path)));
                     }
-                    else
+                    catch (ArgumentException)
                     {
-                        skipped.Add(path);
+                        skipped.Add(path); // in a folder, an unsupported or empty file is passed over, not an error
                     }
                 }
             }
@@ -117,12 +119,13 @@ internal static class SeparateCommand
             }
             else
             {
-                var path = MediaInput.ValidateFile(input, nameof(inputs));
-                files.Add(new InputFile(path, Path.GetFileName(path), AudioSeparationClient.OutputNameFor(path)));
+                files.Add(Described(MediaInput.Validate(input, nameof(inputs))));
             }
         }
 
         return files.Count > 0 ? files : throw new ArgumentException("no supported audio files (WAV, MP3, FLAC, AAC) in the inputs.");
+
+        static InputFile Described(ValidatedInput input) => new(input, input.FileName, AudioSeparationClient.OutputNameFor(input.Path));
     }
 
     internal static int Usage(CliConsole console, string message)
@@ -135,20 +138,18 @@ internal static class SeparateCommand
 /// <summary>Checks on the output folder made before anything is sent.</summary>
 internal static class OutputCheck
 {
-    /// <summary>Creates the folder and proves a file can be written there.</summary>
-    public static string? NotWritable(string folder)
+    /// <summary>The folder, made and proven writable once (by the library's own check); null and a problem for the user otherwise.</summary>
+    public static OutputFolder? Prepare(string folder, bool overwrite, out string? problem)
     {
         try
         {
-            Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, $".camb-write-test-{Guid.NewGuid():N}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-            return null;
+            problem = null;
+            return new OutputFolder(PreparedFolder.Prepare(folder, "--out"), overwrite);
         }
-        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        catch (ArgumentException e)
         {
-            return $"the output folder '{folder}' is not writable: {e.Message}";
+            problem = e.Message;
+            return null;
         }
     }
 
@@ -168,11 +169,11 @@ internal static class OutputCheck
     }
 
     /// <summary>A file the outputs would replace that the journal did not write, described; null when there is none.</summary>
-    public static string? Foreign(BatchJournal journal, string folder, IEnumerable<string> stems)
+    public static string? Foreign(BatchJournal journal, PreparedFolder folder, IEnumerable<string> stems)
     {
         // One pass over the folder, whatever the number of inputs (a per-stem search would read it once per file).
         var wanted = stems.ToHashSet(StringComparer.Ordinal);
-        var foreign = Directory.EnumerateFiles(folder)
+        var foreign = Directory.EnumerateFiles(folder.Path)
             .Where(f => Path.GetFileName(f) is var name && !name.StartsWith('.') && StemOf(name) is { } stem && wanted.Contains(stem))
             .Where(f => !journal.Wrote(f)).Order(StringComparer.Ordinal).ToList();
         return foreign.Count == 0 ? null

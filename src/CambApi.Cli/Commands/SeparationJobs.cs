@@ -6,8 +6,8 @@ using Spectre.Console;
 
 namespace CambApi.Cli.Commands;
 
-/// <summary>Where a batch writes and whether it may replace files it did not write.</summary>
-internal sealed record OutputFolder(string Path, bool Overwrite);
+/// <summary>Where a batch writes (made and checked once) and whether it may replace files it did not write.</summary>
+internal sealed record OutputFolder(PreparedFolder Folder, bool Overwrite);
 
 /// <summary>
 /// The work behind <c>separate</c> and <c>download</c>: each journal entry carried from its last recorded step (upload,
@@ -69,117 +69,86 @@ internal static class SeparationJobs
     }
 
     /// <summary>
-    /// Carries <paramref name="entry"/> on from its last step: upload <paramref name="input"/> (only if no task is known),
-    /// wait for the task (only if no run is known), download both tracks.
+    /// Carries <paramref name="entry"/> on from its last step through the library's one workflow: a new entry is separated
+    /// from <paramref name="input"/>; one with a task or run is finished from that checkpoint (no upload). Each step the
+    /// library reports done — task, run, each track — is recorded at once, so an interruption at any point resumes there.
     /// </summary>
-    public static async Task<FileOutcome> ContinueAsync(AudioSeparationClient client, BatchJournal journal, JournalEntry entry, string? input, string name,
+    public static async Task<FileOutcome> ContinueAsync(AudioSeparationClient client, BatchJournal journal, JournalEntry entry, ValidatedInput? input, string name,
         OutputFolder output, IFileProgress progress, CancellationToken cancellationToken)
     {
-        try
+        var inputPath = input?.Path;
+        var options = new SeparateFileOptions
         {
-            SeparationResult result;
-            if (entry.RunId is { } knownRun)
+            Overwrite = output.Overwrite,
+            MayReplace = journal.Wrote, // what camb wrote earlier is camb's to replace
+            OutputName = entry.Stem,
+            Progress = progress,
+            CheckpointReached = checkpoint =>
             {
-                progress.Resuming($"run {knownRun}");
-                result = await client.GetResultAsync(knownRun, cancellationToken);
-            }
-            else
+                (entry.TaskId, entry.RunId) = (checkpoint.TaskId, checkpoint.RunId);
+                journal.Record(entry);
+            },
+            TrackWritten = path =>
             {
-                SeparationOperation operation;
-                if (entry.TaskId is { } knownTask)
+                if (Path.GetFileName(path).StartsWith(entry.Stem + ".foreground.", StringComparison.Ordinal))
                 {
-                    progress.Resuming($"task {knownTask}");
-                    operation = client.ResumeSeparation(knownTask);
+                    entry.Foreground = path;
                 }
                 else
                 {
-                    var total = new FileInfo(input!).Length;
-                    operation = await client.StartSeparationAsync(input!, new SeparationStartOptions
-                    {
-                        UploadProgress = new InlineProgress<long>(bytes => progress.Uploading(bytes, total)),
-                    }, cancellationToken);
-                    entry.TaskId = operation.TaskId;
-                    journal.Record(entry);
+                    entry.Background = path;
                 }
 
-                result = await operation.WaitForCompletionAsync(progress, cancellationToken);
-                entry.RunId = result.RunId;
                 journal.Record(entry);
-            }
+            },
+        };
 
-            if (!output.Overwrite && AudioSeparationClient.ExistingOutputs(output.Path, entry.Stem).FirstOrDefault(f => !journal.Wrote(f)) is { } foreign)
-            {
-                return new FileOutcome(input, name, Outcome.Failed, "SUCCESS", entry.TaskId, entry.RunId,
-                    Error: new Failure("output_exists", $"{foreign} appeared meanwhile and camb did not write it; it was left as it is — pass --overwrite to replace it"));
-            }
-
+        try
+        {
             SeparatedFiles files;
-            try
+            if (entry.TaskId is not null || entry.RunId is not null)
             {
-                files = await client.DownloadAsync(result, output.Path, entry.Stem, progress, overwrite: true, cancellationToken);
+                progress.Resuming(entry.RunId is { } run ? $"run {run}" : $"task {entry.TaskId}");
+                files = await client.FinishSeparationAsync(new SeparationCheckpoint(entry.TaskId, entry.RunId), output.Folder, entry.Stem, options, cancellationToken);
             }
-            catch (Exception) when (ClaimWritten(journal, entry, output.Path))
+            else
             {
-                throw; // unreachable: ClaimWritten only records and returns false
+                files = await client.SeparateFileAsync(input!, output.Folder, options, cancellationToken);
             }
 
-            entry.Foreground = files.ForegroundPath;
-            entry.Background = files.BackgroundPath;
             entry.ForegroundBytes = new FileInfo(files.ForegroundPath).Length;
             entry.BackgroundBytes = new FileInfo(files.BackgroundPath).Length;
             entry.Downloaded = true;
             journal.Record(entry);
-            return new FileOutcome(input, name, Outcome.Ok, "SUCCESS", entry.TaskId, result.RunId, files.ForegroundPath, files.BackgroundPath,
-                input is null ? null : WavCheck.SumsToInput(input, files));
+            return new FileOutcome(inputPath, name, Outcome.Ok, "SUCCESS", entry.TaskId, files.Result.RunId, files.ForegroundPath, files.BackgroundPath,
+                inputPath is null ? null : WavCheck.SumsToInput(inputPath, files));
         }
         catch (SeparationFailedException e)
         {
             // A task that ended cannot be resumed: forget it, so that running the command again starts afresh.
             entry.TaskId = null;
             journal.Record(entry);
-            return new FileOutcome(input, name, Outcome.Failed, e.Status.Value, e.TaskId, Error: Failures.Describe(e));
+            return new FileOutcome(inputPath, name, Outcome.Failed, e.Status.Value, e.TaskId, Error: Failures.Describe(e));
         }
         catch (SeparationTimeoutException e)
         {
-            return new FileOutcome(input, name, Outcome.Pending, e.LastStatus.Value, e.TaskId, Error: Failures.Describe(e));
+            return new FileOutcome(inputPath, name, Outcome.Pending, e.LastStatus.Value, e.TaskId, Error: Failures.Describe(e));
         }
         catch (CambApiException e) when (e.StatusCode == 404 && e.TaskId is { } lost && lost == entry.TaskId && entry.RunId is null && input is not null)
         {
             entry.TaskId = null;
             journal.Record(entry);
-            return new FileOutcome(input, name, Outcome.Failed, TaskId: lost,
+            return new FileOutcome(inputPath, name, Outcome.Failed, TaskId: lost,
                 Error: new Failure("not_found", $"the service no longer knows task {lost} (HTTP 404) — run the same command again to upload the file afresh"));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Interrupted(input, name, entry);
+            return Interrupted(inputPath, name, entry);
         }
         catch (Exception e) when (Failures.IsExpected(e))
         {
-            return new FileOutcome(input, name, Outcome.Failed, TaskId: entry.TaskId, RunId: entry.RunId, Error: Failures.Describe(e));
+            return new FileOutcome(inputPath, name, Outcome.Failed, entry.RunId is null ? null : "SUCCESS", entry.TaskId, entry.RunId, Error: Failures.Describe(e));
         }
-    }
-
-    /// <summary>
-    /// After a failed download: a track that did land (whole — downloads go through temporary files) is ours, since nothing
-    /// foreign was there before; record it, so that running the command again may replace it. Returns false (an exception filter).
-    /// </summary>
-    private static bool ClaimWritten(BatchJournal journal, JournalEntry entry, string folder)
-    {
-        foreach (var file in AudioSeparationClient.ExistingOutputs(folder, entry.Stem))
-        {
-            if (Path.GetFileName(file).StartsWith(entry.Stem + ".foreground.", StringComparison.Ordinal))
-            {
-                entry.Foreground = file;
-            }
-            else
-            {
-                entry.Background = file;
-            }
-        }
-
-        journal.Record(entry);
-        return false;
     }
 
     /// <summary>What Ctrl+C left: the task id and the command that resumes it.</summary>
@@ -197,12 +166,6 @@ internal static class SeparationJobs
         {
             return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
         }
-    }
-
-    /// <summary>Reports on the caller's thread: Progress&lt;T&gt; would post to the pool and reorder lines.</summary>
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
     }
 }
 

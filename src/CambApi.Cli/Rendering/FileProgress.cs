@@ -6,10 +6,8 @@ using Spectre.Console.Rendering;
 namespace CambApi.Cli.Rendering;
 
 /// <summary>Progress of one file through its steps: upload bytes, processing status, download bytes, the end.</summary>
-internal interface IFileProgress : IProgress<SeparationProgress>, IProgress<TransferProgress>
+internal interface IFileProgress : IProgress<SeparateFileProgress>
 {
-    void Uploading(long bytes, long total);
-
     /// <summary>A step an earlier run already did is skipped: "task abc" is polled again, "run 123" only downloaded.</summary>
     void Resuming(string what);
 
@@ -43,7 +41,23 @@ internal sealed class LineProgress(TextWriter error, string name) : IFileProgres
     private bool _downloadStarted;
     private long _downloaded;
 
-    public void Uploading(long bytes, long total)
+    public void Report(SeparateFileProgress value)
+    {
+        switch (value.Step)
+        {
+            case SeparationStep.Uploading:
+                Uploading(value.Transfer!.Value.Bytes, value.Transfer.Value.TotalBytes ?? 0);
+                break;
+            case SeparationStep.Processing:
+                Processing(value.Status!);
+                break;
+            case SeparationStep.Downloading:
+                Downloading(value.Transfer!.Value);
+                break;
+        }
+    }
+
+    private void Uploading(long bytes, long total)
     {
         if (!_upload.IsRunning && !_uploadDone)
         {
@@ -60,7 +74,7 @@ internal sealed class LineProgress(TextWriter error, string name) : IFileProgres
 
     public void Resuming(string what) => Write($"resuming {what} from an earlier run (no new upload)");
 
-    public void Report(SeparationProgress value)
+    private void Processing(SeparationProgress value)
     {
         if (value.Changed)
         {
@@ -68,7 +82,7 @@ internal sealed class LineProgress(TextWriter error, string name) : IFileProgres
         }
     }
 
-    public void Report(TransferProgress value)
+    private void Downloading(TransferProgress value)
     {
         _downloaded = value.Bytes;
         if (!_downloadStarted && value.TotalBytes is { } total)
@@ -138,10 +152,21 @@ internal sealed class BarProgress : IFileProgress
         new SpinnerColumn(),
     ];
 
-    public void Uploading(long bytes, long total)
+    public void Report(SeparateFileProgress value)
     {
-        _upload.MaxValue = Math.Max(total, 1);
-        _upload.Value = bytes;
+        switch (value.Step)
+        {
+            case SeparationStep.Uploading:
+                _upload.MaxValue = Math.Max(value.Transfer!.Value.TotalBytes ?? 0, 1);
+                _upload.Value = value.Transfer.Value.Bytes;
+                break;
+            case SeparationStep.Processing:
+                Processing(value.Status!);
+                break;
+            case SeparationStep.Downloading:
+                Downloading(value.Transfer!.Value);
+                break;
+        }
     }
 
     public void Resuming(string what)
@@ -151,7 +176,7 @@ internal sealed class BarProgress : IFileProgress
         _upload.StopTask();
     }
 
-    public void Report(SeparationProgress value)
+    private void Processing(SeparationProgress value)
     {
         if (!_upload.IsFinished)
         {
@@ -169,7 +194,7 @@ internal sealed class BarProgress : IFileProgress
         }
     }
 
-    public void Report(TransferProgress value)
+    private void Downloading(TransferProgress value)
     {
         if (!_download.IsStarted)
         {

@@ -94,9 +94,9 @@ internal sealed partial class StorageDownloader(HttpClient storage, ILogger logg
             {
                 File.Move(temp, destinationPath, overwrite);
             }
-            catch (IOException e) when (!overwrite && File.Exists(destinationPath))
+            catch (IOException) when (!overwrite && File.Exists(destinationPath))
             {
-                throw new SeparationDownloadException($"{destinationPath} appeared while downloading; it was left as it is.", Redact(url), inner: e, isTransient: false);
+                throw new SeparationOutputExistsException(destinationPath, appearedMeanwhile: true);
             }
 
             if (logger.IsEnabled(LogLevel.Information))

@@ -1,0 +1,152 @@
+namespace CambApi.Tests;
+
+/// <summary>
+/// The workflow's own rules (one place: <c>AudioSeparationClient.RunAsync</c>): a taken destination, before anything is
+/// sent and while the service works; finishing from a checkpoint without uploading; the stream overload.
+/// </summary>
+[TestFixture]
+public sealed class SeparationWorkflowTests : WorkflowFixture
+{
+    private static readonly byte[] Track = Enumerable.Range(0, 30_000).Select(i => (byte)(i * 11)).ToArray();
+
+    private string OutDir => Path.Combine(WorkDir, "out");
+
+    private int Uploads => Requests(Api, "/apis/audio-separation").Count(e => e.RequestMessage!.Method == "POST");
+
+    private void GivenServiceFinishes(string taskId, long runId)
+    {
+        GivenCreateReturns(taskId);
+        GivenStatuses(taskId, Status("PENDING"), Status("SUCCESS", runId));
+        GivenResult(runId);
+        GivenStorageServes("/bucket/f.wav", Track);
+        GivenStorageServes("/bucket/b.wav", Track);
+    }
+
+    [Test]
+    public async Task A_track_already_there_fails_the_call_before_anything_is_sent_whatever_its_extension()
+    {
+        GivenServiceFinishes("t-1", 5);
+        Directory.CreateDirectory(OutDir);
+        var theirs = Path.Combine(OutDir, "talk.foreground.flac");
+        await File.WriteAllTextAsync(theirs, "someone's file");
+        using var client = Client();
+
+        var error = await Assert.ThrowsAsync<SeparationOutputExistsException>(() => client.SeparateFileAsync(Input("talk.wav"), OutDir));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Path, Is.EqualTo(theirs));
+            Assert.That(error.AppearedMeanwhile, Is.False);
+            Assert.That(error.TaskId, Is.Null, "nothing was sent, so there is nothing to resume");
+            Assert.That(Api.LogEntries, Is.Empty);
+            Assert.That(File.ReadAllText(theirs), Is.EqualTo("someone's file"));
+        });
+    }
+
+    [Test]
+    public async Task A_track_that_appears_while_the_service_works_is_left_alone_and_the_run_finishes_later_without_a_second_upload()
+    {
+        GivenServiceFinishes("t-2", 42);
+        var theirs = Path.Combine(OutDir, "talk.background.wav");
+        var checkpoints = new List<SeparationCheckpoint>();
+        using var client = Client();
+
+        var error = await Assert.ThrowsAsync<SeparationOutputExistsException>(() => Drive(client.SeparateFileAsync(Input("talk.wav"), OutDir, new SeparateFileOptions
+        {
+            // Injected at the exact moment: the upload is done, the service is working.
+            CheckpointReached = checkpoint =>
+            {
+                checkpoints.Add(checkpoint);
+                if (checkpoint.RunId is null)
+                {
+                    File.WriteAllText(theirs, "someone's file");
+                }
+            },
+        })));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Path, Is.EqualTo(theirs));
+            Assert.That(error.AppearedMeanwhile, Is.True);
+            Assert.That((error.TaskId, error.RunId), Is.EqualTo(("t-2", (long?)42)), "the exception says what to finish later");
+            Assert.That(Storage.LogEntries, Is.Empty, "nothing was downloaded");
+            Assert.That(File.ReadAllText(theirs), Is.EqualTo("someone's file"));
+            Assert.That(Directory.GetFiles(OutDir), Is.EqualTo(new[] { theirs }));
+        });
+
+        var polls = Requests(Api, "/apis/audio-separation/t-2").Count;
+        var files = await Drive(client.FinishSeparationAsync(checkpoints[^1], OutDir, "talk", new SeparateFileOptions { MayReplace = path => path == theirs }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Uploads, Is.EqualTo(1), "finishing never uploads again");
+            Assert.That(Requests(Api, "/apis/audio-separation/t-2"), Has.Count.EqualTo(polls), "a known run is not waited for again");
+            Assert.That(File.ReadAllBytes(files.BackgroundPath), Is.EqualTo(Track), "a file the caller allows is replaced");
+            Assert.That(files.Result.RunId, Is.EqualTo(42));
+        });
+    }
+
+    [Test]
+    public async Task Finishing_from_a_task_waits_for_it_and_downloads_without_uploading()
+    {
+        GivenServiceFinishes("t-3", 9);
+        var steps = new List<SeparationStep>();
+        var checkpoints = new List<SeparationCheckpoint>();
+        using var client = Client();
+
+        var files = await Drive(client.FinishSeparationAsync(new SeparationCheckpoint("t-3"), OutDir, "resumed", new SeparateFileOptions
+        {
+            Progress = new InlineProgress<SeparateFileProgress>(p => steps.Add(p.Step)),
+            CheckpointReached = checkpoints.Add,
+        }));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Uploads, Is.Zero);
+            Assert.That(Path.GetFileName(files.ForegroundPath), Is.EqualTo("resumed.foreground.wav"));
+            Assert.That(steps.Distinct(), Is.EqualTo(new[] { SeparationStep.Processing, SeparationStep.Downloading }));
+            Assert.That(checkpoints, Is.EqualTo(new[] { new SeparationCheckpoint("t-3", 9) }));
+        });
+    }
+
+    [TestCase(null, null, TestName = "A checkpoint with neither id is refused before anything is sent")]
+    [TestCase("a/b", null, TestName = "A checkpoint with a malformed task id is refused before anything is sent")]
+    [TestCase(null, -1L, TestName = "A checkpoint with a negative run id is refused before anything is sent")]
+    public async Task Bad_checkpoints_are_refused(string? taskId, long? runId)
+    {
+        using var client = Client();
+
+        await Assert.ThrowsAsync(Is.InstanceOf<ArgumentException>(),
+            () => client.FinishSeparationAsync(new SeparationCheckpoint(taskId, runId), OutDir, "x"));
+
+        Assert.That(Api.LogEntries, Is.Empty);
+    }
+
+    [Test]
+    public async Task A_stream_is_separated_in_one_call_named_after_its_file_name_with_upload_progress()
+    {
+        GivenServiceFinishes("t-4", 11);
+        var audio = new byte[20_000];
+        new Random(4).NextBytes(audio);
+        var uploaded = new List<TransferProgress>();
+        var startWatcher = new List<long>();
+        using var client = Client();
+
+        var files = await Drive(client.SeparateFileAsync(new MemoryStream(audio), "clip.flac", OutDir, new SeparateFileOptions
+        {
+            Progress = new InlineProgress<SeparateFileProgress>(p => uploaded.AddRange(p.Step == SeparationStep.Uploading ? [p.Transfer!.Value] : [])),
+            Start = new SeparationStartOptions { ProjectName = "clips", UploadProgress = new InlineProgress<long>(startWatcher.Add) },
+        }));
+
+        var create = System.Text.Encoding.Latin1.GetString(
+            Requests(Api, "/apis/audio-separation").Single(e => e.RequestMessage!.Method == "POST").RequestMessage!.BodyAsBytes!);
+        Assert.Multiple(() =>
+        {
+            Assert.That(Path.GetFileName(files.ForegroundPath), Is.EqualTo("clip.foreground.wav"), "named after the stream's file name; extension from the result");
+            Assert.That(uploaded[^1], Is.EqualTo(new TransferProgress(audio.Length, audio.Length)));
+            Assert.That(startWatcher[^1], Is.EqualTo(audio.Length), "the start options' own watcher hears the upload too");
+            Assert.That(create, Does.Contain("name=project_name").And.Contain("clips"));
+            Assert.That(create, Does.Contain("filename=clip.flac").And.Contain("Content-Type: audio/flac"));
+        });
+    }
+}
