@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using CambApi;
+using CambApi.Simulator;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace CambApi.Consumer.Tests;
+
+// The README's "Using the library" snippets, each between "// README: name" and "// README: end", quoted verbatim
+// (ReadmeSnippetTests in CambApi.Tests compares them). This project sees only the public surface, so a snippet that
+// compiles here compiles for a reader; the ones that need no real key also run, on the simulator.
+
+/// <summary>The README's library examples, compiled as a consumer's code and run where they need no real service.</summary>
+[TestFixture]
+public sealed class ReadmeExamples
+{
+    private string _dir = null!;
+    private string _previousDirectory = null!;
+    private CambSimulator _sim = null!;
+
+    [SetUp]
+    public async Task Start()
+    {
+        _dir = Directory.CreateTempSubdirectory("cambapi-readme-").FullName;
+        await File.WriteAllBytesAsync(Path.Combine(_dir, "interview.wav"),
+            new PcmWav(16000, 1, 16, Enumerable.Range(0, 1600).Select(i => (int)(Math.Sin(i * 0.1) * 8000)).ToArray()).ToBytes());
+        _previousDirectory = Directory.GetCurrentDirectory();
+        Directory.SetCurrentDirectory(_dir); // the snippets use relative paths, as a reader's would
+        _sim = await CambSimulator.StartAsync(new SimulatorOptions { ProcessingTime = TimeSpan.Zero });
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        await _sim.DisposeAsync();
+        Directory.SetCurrentDirectory(_previousDirectory);
+        Directory.Delete(_dir, true);
+    }
+
+    /// <summary>Compiled, not run: it talks to the real service with a real key.</summary>
+    internal static async Task OneCall(string apiKey)
+    {
+        // README: one-call
+        using var client = new AudioSeparationClient(apiKey);           // or new AudioSeparationClientOptions { ... }
+        SeparatedFiles files = await client.SeparateFileAsync("interview.wav", "out");
+        Console.WriteLine($"{files.ForegroundPath} / {files.BackgroundPath}");
+        // README: end
+    }
+
+    [Test]
+    public async Task Progress_and_a_checkpoint_then_finishing_without_a_second_upload()
+    {
+        using var client = _sim.CreateClient();
+        var store = new CheckpointStore();
+        var cancellationToken = CancellationToken.None;
+
+        // README: progress-and-resume
+        SeparatedFiles files = await client.SeparateFileAsync("interview.wav", "out", new SeparateFileOptions
+        {
+            Progress = new Progress<SeparateFileProgress>(p => Console.WriteLine(p.Status is { } s
+                ? $"{s.Status} (next poll in {s.NextPollIn})"
+                : $"{p.Step}: {p.Transfer?.Bytes} of {p.Transfer?.TotalBytes} bytes")),
+            CheckpointReached = checkpoint => store.Save(checkpoint),    // the task id, then the run id: survives a restart
+        }, cancellationToken);
+        // README: end
+
+        Directory.Delete("out", recursive: true); // as if the process had died before the download
+
+        // README: finish
+        SeparatedFiles again = await client.FinishSeparationAsync(store.Load(), "out", "interview");
+        // README: end
+
+        Assert.That(store.Load().RunId, Is.EqualTo(files.Result.RunId));
+        Assert.That(again.ForegroundPath, Is.EqualTo(files.ForegroundPath));
+        Assert.That(_sim.Uploads, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Step_by_step_with_an_operation()
+    {
+        using var client = _sim.CreateClient();
+        var cancellationToken = CancellationToken.None;
+
+        // README: operation
+        SeparationOperation op = await client.StartSeparationAsync("interview.wav");
+        SeparationResult result = await op.WaitForCompletionAsync(cancellationToken);
+        SeparatedFiles files = await client.DownloadAsync(result, "out", "interview");
+
+        var resumed = client.ResumeSeparation(op.TaskId);               // later, elsewhere, by the stored task id
+        await resumed.UpdateStatusAsync();                               // or WaitForCompletionAsync()
+        // README: end
+
+        Assert.That(File.Exists(files.BackgroundPath) && resumed.HasCompleted);
+    }
+
+    [Test]
+    public void Dependency_injection_and_telemetry()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CambApi:ApiKey"] = "readme-example-key",
+            ["CambApi:Endpoint"] = _sim.BaseAddress.ToString(),
+        }).Build();
+        var services = new ServiceCollection();
+        var builder = new { Services = services };
+
+        // README: dependency-injection
+        services.AddCambApi(configuration);          // binds the "CambApi" section: ApiKey, Endpoint, MaxWait, ...
+        // returns the API client's IHttpClientBuilder: .AddHttpMessageHandler(...) as usual
+        // then inject AudioSeparationClient (one shared, thread-safe instance)
+        // README: end
+
+        // README: telemetry
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(t => t.AddSource(CambApiTelemetry.ActivitySourceName))
+            .WithMetrics(m => m.AddMeter(CambApiTelemetry.MeterName));
+        // README: end
+
+        using var provider = services.BuildServiceProvider();
+        Assert.That(provider.GetRequiredService<AudioSeparationClient>(), Is.Not.Null);
+        using var tracing = provider.GetRequiredService<TracerProvider>();
+        using var probe = new ActivitySource(CambApiTelemetry.ActivitySourceName);
+        Assert.That(probe.HasListeners(), Is.True, "the registration listens to the library's spans");
+    }
+
+    /// <summary>Where a reader would persist a checkpoint (a database row, a file); here, memory.</summary>
+    private sealed class CheckpointStore
+    {
+        private SeparationCheckpoint? _last;
+
+        public void Save(SeparationCheckpoint checkpoint) => _last = checkpoint;
+
+        public SeparationCheckpoint Load() => _last ?? throw new InvalidOperationException("nothing stored");
+    }
+}
