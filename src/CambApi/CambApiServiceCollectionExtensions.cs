@@ -65,7 +65,7 @@ public static class CambApiServiceCollectionExtensions
                 http.Timeout = Timeout.InfiniteTimeSpan; // per-attempt timeouts live in the resilience pipeline
             })
             .RemoveAllLoggers()
-            .ConfigurePrimaryHttpMessageHandler(CambPipeline.CreateApiTransport)
+            .ConfigurePrimaryHttpMessageHandler(sp => CambPipeline.KeyedApiTransport(Current(sp)))
             .ConfigureAdditionalHttpMessageHandlers((handlers, sp) => Add(handlers, CambPipeline.ApiHandlers(Current(sp), Loggers(sp))));
     }
 

@@ -109,7 +109,9 @@ public sealed class DependencyInjectionTests : WorkflowFixture
 
         await provider.GetRequiredService<AudioSeparationClient>().GetResultAsync(5);
 
-        Assert.That(seen, Is.EqualTo(new[] { "GET /apis/audio-separation-result/5 key=True" }), "inside the library's chain: after the key, per attempt");
+        Assert.That(seen, Is.EqualTo(new[] { "GET /apis/audio-separation-result/5 key=False" }),
+            "inside the library's chain (per attempt), above the key: a caller's handler never sees it");
+        Assert.That(Api.LogEntries.Single().RequestMessage!.Headers![ApiKey.HeaderName].Single(), Is.EqualTo(Key), "the key is still sent");
     }
 
     private sealed class Recording(List<string> seen) : DelegatingHandler

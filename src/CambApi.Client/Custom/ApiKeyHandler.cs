@@ -4,8 +4,8 @@ namespace CambApi.Client;
 /// Puts the API key on every request, and on every retry attempt, to the API host, and nowhere else.
 /// </summary>
 /// <remarks>
-/// The one place the key is applied. It sits innermost in the handler chain, below any retry handler, so each
-/// attempt carries it; a request to any other host (a storage URL, a redirect) is sent without it.
+/// The one place the key is applied. It sits innermost in the handler chain (<see cref="OnTransport"/>), below any retry
+/// handler, so each attempt carries it; a request to any other host (a storage URL, a redirect) is sent without it.
 /// </remarks>
 public sealed class ApiKeyHandler : DelegatingHandler
 {
@@ -27,11 +27,22 @@ public sealed class ApiKeyHandler : DelegatingHandler
     }
 
     /// <summary>
+    /// The innermost part of every API chain — this key handler on its transport — defined once: the generated client's
+    /// <see cref="CambApiRestClient.Create"/> sends through it as is, and the library's pipeline stacks its handlers on it.
+    /// Being innermost, the key is added per attempt and no handler above it (a caller's own included) ever sees it.
+    /// </summary>
+    /// <param name="apiKey">The key (validated).</param>
+    /// <param name="apiBaseAddress">The API's base address: only its host gets the key.</param>
+    /// <param name="transport">A test's or the simulator's transport; by default <see cref="CreateTransport"/>.</param>
+    internal static ApiKeyHandler OnTransport(string apiKey, Uri apiBaseAddress, HttpMessageHandler? transport = null) =>
+        new(apiKey, apiBaseAddress) { InnerHandler = transport ?? CreateTransport() };
+
+    /// <summary>
     /// The transport under a key handler: it never follows redirects, because it would carry x-api-key to wherever a
     /// redirect points (it strips only Authorization) and the API has no reason to redirect; a 3xx surfaces as an error.
     /// Connections are replaced after 5 minutes (when idle), so a long-lived client follows DNS changes.
     /// </summary>
-    internal static SocketsHttpHandler CreateTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    private static SocketsHttpHandler CreateTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
 
     /// <inheritdoc/>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

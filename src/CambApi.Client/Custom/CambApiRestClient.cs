@@ -18,9 +18,9 @@ public partial class CambApiRestClient
     public static CambApiRestClient Create(string apiKey, Uri? baseAddress = null, HttpMessageHandler? innerHandler = null)
     {
         var address = WithTrailingSlash(baseAddress ?? DefaultBaseAddress);
-        // Only the key and the transport: the library (CambPipeline) adds retries, timeouts and logging on the same two.
-        var keyHandler = new ApiKeyHandler(apiKey, address) { InnerHandler = innerHandler ?? ApiKeyHandler.CreateTransport() };
-        return new CambApiRestClient(new HttpClient(keyHandler) { BaseAddress = address });
+        // The raw client sends through the API chain's innermost part alone: the library (CambPipeline) stacks retries,
+        // timeouts and logging on the same part; nothing here is a second definition of it.
+        return new CambApiRestClient(new HttpClient(ApiKeyHandler.OnTransport(apiKey, address, innerHandler)) { BaseAddress = address });
     }
 
     /// <summary>

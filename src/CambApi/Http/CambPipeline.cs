@@ -10,7 +10,7 @@ namespace CambApi.Http;
 /// (which hands IHttpClientFactory the same handlers) and by the tests and benchmarks. Outermost first:
 /// <list type="bullet">
 /// <item>API: failure translation → resilience (retry, per-attempt timeout) → response buffering (per attempt) →
-/// redacted logging → API key → transport (no redirects).</item>
+/// redacted logging → [a caller's own handlers, from DI] → API key on its transport (no redirects; <see cref="ApiKeyHandler.OnTransport"/>).</item>
 /// <item>Storage: failure translation → resilience → redacted logging → transport (no redirects, never a key).</item>
 /// </list>
 /// </summary>
@@ -22,9 +22,9 @@ internal static class CambPipeline
     /// <summary>Connections are replaced after this long (when idle), so a long-lived client follows DNS changes.</summary>
     private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5);
 
-    /// <summary>The API chain ending in <paramref name="transport"/> (default <see cref="CreateApiTransport"/>).</summary>
+    /// <summary>The API chain ending in the key handler on <paramref name="transport"/> (default: the API transport).</summary>
     public static DelegatingHandler Api(AudioSeparationClientOptions options, ILoggerFactory loggers, HttpMessageHandler? transport = null) =>
-        Chain(ApiHandlers(options, loggers), transport ?? CreateApiTransport());
+        Chain(ApiHandlers(options, loggers), KeyedApiTransport(options, transport));
 
     /// <summary>The storage chain ending in <paramref name="transport"/> (default <see cref="CreateStorageTransport"/>).</summary>
     public static DelegatingHandler Storage(AudioSeparationClientOptions options, ILoggerFactory loggers, HttpMessageHandler? transport = null) =>
@@ -37,7 +37,6 @@ internal static class CambPipeline
         Resilience(options),
         new ResponseBufferingHandler(),
         new RedactingLoggingHandler(loggers.CreateLogger(LoggerCategory), "api"),
-        new ApiKeyHandler(options.ResolveApiKey()!, CambApiRestClient.WithTrailingSlash(options.Endpoint)),
     ];
 
     /// <summary>The storage chain's handlers, outermost first, unlinked.</summary>
@@ -48,8 +47,12 @@ internal static class CambPipeline
         new RedactingLoggingHandler(loggers.CreateLogger(LoggerCategory), "storage"),
     ];
 
-    /// <summary>The API transport: <see cref="ApiKeyHandler.CreateTransport"/> (no redirects, recycled connections).</summary>
-    public static SocketsHttpHandler CreateApiTransport() => ApiKeyHandler.CreateTransport();
+    /// <summary>
+    /// The API chain's innermost part, shared with the generated client (<see cref="ApiKeyHandler.OnTransport"/>); DI makes
+    /// it the primary handler, so a caller's handlers run per attempt but above the key, never seeing it.
+    /// </summary>
+    public static HttpMessageHandler KeyedApiTransport(AudioSeparationClientOptions options, HttpMessageHandler? transport = null) =>
+        ApiKeyHandler.OnTransport(options.ResolveApiKey()!, CambApiRestClient.WithTrailingSlash(options.Endpoint), transport);
 
     /// <summary>
     /// The storage transport does not follow redirects itself: the downloader does, checking every target as it checks the
