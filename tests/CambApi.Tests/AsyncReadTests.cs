@@ -71,7 +71,7 @@ public sealed class AsyncReadTests : WorkflowFixture
             var (body, type) = path switch
             {
                 "/apis/audio-separation" => ("""{"task_id":"t-1"}""", "application/json"),
-                "/apis/audio-separation/t-1" => ("""{"status":"SUCCESS","run_id":7,"exception_reason":null,"message":null}""", "application/json"),
+                "/apis/audio-separation/t-1" => (FastApiBodies.Status("SUCCESS", 7), "application/json"),
                 "/apis/audio-separation-result/7" => (Urls, "application/json"),
                 "/apis/audio-separation-results" => ($$"""{"7":{{Urls}}}""", "application/json"),
                 _ => (null, "audio/wav"),

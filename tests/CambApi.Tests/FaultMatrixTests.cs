@@ -25,12 +25,8 @@ public sealed class FaultMatrixTests : WorkflowFixture
     /// <summary>Runs camb against the WireMock API (or <paramref name="baseUrl"/>) on fake time.</summary>
     private async Task<Run> Camb(string[] args, string? baseUrl = null, string key = Key)
     {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var run = CambCli.RunAsync([.. args, "--base-url", baseUrl ?? Api.Url + "/apis/", "--api-key", key], CliConsole.Plain(output, error),
-            o => o.TimeProvider = Time);
-        var exit = await Drive(run);
-        var result = new Run(exit, output.ToString(), error.ToString());
+        var (exit, output, error) = await Drive(CliHarness.Camb([.. args, "--base-url", baseUrl ?? Api.Url + "/apis/", "--api-key", key], o => o.TimeProvider = Time));
+        var result = new Run(exit, output, error);
         foreach (var text in new[] { result.Out, result.Err })
         {
             Assert.That(text, Does.Not.Contain(key).And.Not.Contain("   at ").And.Not.Contain("Exception").And.Not.Contain("System."), text);

@@ -1,2 +1,3 @@
 // No alias needed: SeparationStatus does not clash with System.Threading.Tasks.TaskStatus.
 global using CambApi.Client;
+global using CambApi.Testing;

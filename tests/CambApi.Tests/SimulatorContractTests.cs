@@ -1,7 +1,5 @@
 using System.Net.Http.Headers;
 using CambApi.Simulator;
-using Microsoft.OpenApi;
-using Microsoft.OpenApi.Reader;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
 
@@ -14,15 +12,6 @@ namespace CambApi.Tests;
 [TestFixture]
 public sealed class SimulatorContractTests
 {
-    private static readonly Lazy<JObject> Spec = new(() =>
-    {
-        var settings = new OpenApiReaderSettings();
-        settings.AddYamlReader();
-        using var stream = File.OpenRead(Path.Combine(TestContext.CurrentContext.TestDirectory, "openapi", "camb-api.yaml"));
-        var document = OpenApiDocument.LoadAsync(stream, "yaml", settings).GetAwaiter().GetResult().Document!;
-        return JObject.Parse(document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1).GetAwaiter().GetResult());
-    });
-
     private CambSimulator _sim = null!;
     private HttpClient _http = null!;
     private string _dir = null!;
@@ -57,7 +46,7 @@ public sealed class SimulatorContractTests
     /// <summary>The response schema of an operation, as a standalone JSON Schema that can resolve its $refs.</summary>
     internal static async Task<JsonSchema> ResponseSchema(string path, string method, string status)
     {
-        var spec = Spec.Value;
+        var spec = VendorSpec.Json;
         var schema = spec["paths"]![path]![method]!["responses"]![status]!["content"]!["application/json"]!["schema"]!;
         // NJsonSchema resolves nested references only under "definitions": move the components there.
         var document = new JObject

@@ -1,8 +1,12 @@
-namespace CambApi.Contract.Tests;
+namespace CambApi.Testing;
 
-/// <summary>Bodies as FastAPI (pydantic v2) really sends them, extra fields included.</summary>
+/// <summary>Bodies as FastAPI (pydantic v2) really sends them, extra fields included — built in one place for every test project.</summary>
 internal static class FastApiBodies
 {
+    /// <summary>GET /audio-separation/{task_id}: every field present, null when unset, as FastAPI serializes the model.</summary>
+    public static string Status(string status, long? runId = null, string? reason = null, string? message = null) =>
+        Newtonsoft.Json.JsonConvert.SerializeObject(new { status, run_id = runId, exception_reason = reason, message });
+
     public const string MixedLoc = """
         {
           "detail": [

@@ -134,7 +134,7 @@ public abstract class WorkflowFixture
         Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/json").WithBody(body);
 
     protected static string Status(string status, long? runId = null, string? reason = null, string? message = null) =>
-        Newtonsoft.Json.JsonConvert.SerializeObject(new { status, run_id = runId, exception_reason = reason, message });
+        FastApiBodies.Status(status, runId, reason, message);
 
     /// <summary>
     /// Runs <paramref name="task"/> to completion, advancing fake time a second at a time while it waits.
