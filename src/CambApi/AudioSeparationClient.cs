@@ -333,7 +333,7 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
     /// </summary>
     /// <remarks>
     /// Without <see cref="SeparateFileOptions.Overwrite"/>, tracks of an earlier run in the folder fail the call before the
-    /// upload. <see cref="SeparateFileOptions.CheckpointReached"/> hands out what <see cref="FinishSeparationAsync(SeparationCheckpoint, string, string, SeparateFileOptions?, CancellationToken)"/>
+    /// upload. <see cref="SeparateFileOptions.CheckpointReached"/> hands out what <see cref="FinishSeparationAsync(SeparationCheckpoint, string, SeparateFileOptions?, CancellationToken)"/>
     /// needs to finish after a failure without uploading again.
     /// </remarks>
     /// <exception cref="ArgumentException">A bad input or folder; nothing is sent.</exception>
@@ -369,14 +369,15 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
 
     /// <summary>
     /// Finishes a separation started earlier, from its stored <paramref name="checkpoint"/>: waits for the task unless its run
-    /// is known, then writes the two tracks into <paramref name="outputDirectory"/> as <paramref name="outputName"/>. Never uploads.
+    /// is known, then writes the two tracks into <paramref name="outputDirectory"/>, named <see cref="SeparateFileOptions.OutputName"/>
+    /// (by default <see cref="OutputNameFor(SeparationCheckpoint)"/>). Never uploads.
     /// </summary>
     /// <exception cref="ArgumentException">A checkpoint with neither id, a bad id or folder; nothing is sent.</exception>
-    public virtual Task<SeparatedFiles> FinishSeparationAsync(SeparationCheckpoint checkpoint, string outputDirectory, string outputName,
-        SeparateFileOptions? options = null, CancellationToken cancellationToken = default)
+    /// <exception cref="SeparationOutputExistsException">A track of that name exists (before anything is sent, or appeared before the download); it is left as it is.</exception>
+    public virtual Task<SeparatedFiles> FinishSeparationAsync(SeparationCheckpoint checkpoint, string outputDirectory, SeparateFileOptions? options = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        ArgumentException.ThrowIfNullOrWhiteSpace(outputName);
         if (checkpoint.RunId is { } run)
         {
             MediaInput.ValidateRunId(run, nameof(checkpoint));
@@ -386,7 +387,7 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
             MediaInput.ValidateTaskId(checkpoint.TaskId, nameof(checkpoint));
         }
 
-        return FinishSeparationAsync(checkpoint, PreparedFolder.Prepare(outputDirectory), outputName, options ?? new SeparateFileOptions(), cancellationToken);
+        return FinishSeparationAsync(checkpoint, PreparedFolder.Prepare(outputDirectory), options ?? new SeparateFileOptions(), cancellationToken);
     }
 
     /// <summary>For callers that validated the input and prepared the folder themselves (the CLI, once per batch): no check repeated.</summary>
@@ -395,9 +396,9 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
             input.Length, from: null, folder, options.OutputName ?? OutputNameFor(input.Path), options, cancellationToken);
 
     /// <summary>Finishes from a checkpoint whose ids the caller validated, into a prepared folder.</summary>
-    internal Task<SeparatedFiles> FinishSeparationAsync(SeparationCheckpoint checkpoint, PreparedFolder folder, string outputName, SeparateFileOptions options,
+    internal Task<SeparatedFiles> FinishSeparationAsync(SeparationCheckpoint checkpoint, PreparedFolder folder, SeparateFileOptions options,
         CancellationToken cancellationToken) =>
-        RunAsync(start: null, uploadTotal: null, checkpoint, folder, outputName, options, cancellationToken);
+        RunAsync(start: null, uploadTotal: null, checkpoint, folder, options.OutputName ?? OutputNameFor(checkpoint), options, cancellationToken);
 
     /// <summary>
     /// The workflow, in one place: upload (unless <paramref name="from"/> has a task), wait (unless it has a run), check the
@@ -481,6 +482,13 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
 
     /// <summary>The stem of the two files a separation of <paramref name="inputPath"/> writes: <c>talk.wav</c> → <c>talk</c>.</summary>
     public static string OutputNameFor(string inputPath) => SafeFileName(Path.GetFileNameWithoutExtension(inputPath));
+
+    /// <summary>The stem for a separation finished from <paramref name="checkpoint"/> with no input at hand: <c>task-{id}</c>, else <c>run-{id}</c>.</summary>
+    public static string OutputNameFor(SeparationCheckpoint checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return SafeFileName(checkpoint.TaskId is { } task ? $"task-{task}" : string.Create(CultureInfo.InvariantCulture, $"run-{checkpoint.RunId}"));
+    }
 
     /// <summary>Files a run for <paramref name="stem"/> would write (or replace): <c>stem.foreground.*</c>, <c>stem.background.*</c>.</summary>
     public static IEnumerable<string> ExistingOutputs(string outputDirectory, string stem) =>

@@ -65,7 +65,7 @@ public sealed record SeparateFileProgress(SeparationStep Step, TransferProgress?
 
 /// <summary>
 /// Where a separation has got to: the task its upload created and, once processing is done, the run it produced. Store it
-/// and pass it to <see cref="AudioSeparationClient.FinishSeparationAsync(SeparationCheckpoint, string, string, SeparateFileOptions?, CancellationToken)"/>
+/// and pass it to <see cref="AudioSeparationClient.FinishSeparationAsync(SeparationCheckpoint, string, SeparateFileOptions?, CancellationToken)"/>
 /// to finish later without uploading again (a known task is waited for; a known run is only downloaded).
 /// </summary>
 /// <param name="TaskId">The task the upload created; null for a run started elsewhere.</param>
@@ -85,7 +85,10 @@ public sealed record SeparateFileOptions
     /// <summary>Files the caller may replace without <see cref="Overwrite"/>, because it wrote them itself earlier (a journal's record).</summary>
     public Func<string, bool>? MayReplace { get; init; }
 
-    /// <summary>The stem of the two file names (<c>{stem}.foreground.wav</c>); by default the input's name without its extension.</summary>
+    /// <summary>
+    /// The stem of the two file names (<c>{stem}.foreground.wav</c>); by default the input's name without its extension, or
+    /// for a separation finished from a checkpoint <see cref="AudioSeparationClient.OutputNameFor(SeparationCheckpoint)"/>.
+    /// </summary>
     public string? OutputName { get; init; }
 
     /// <summary>Fields of the create request (project, folder); its <c>UploadProgress</c> is reported too.</summary>

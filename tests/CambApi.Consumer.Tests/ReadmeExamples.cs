@@ -69,7 +69,7 @@ public sealed class ReadmeExamples
         Directory.Delete("out", recursive: true); // as if the process had died before the download
 
         // README: finish
-        SeparatedFiles again = await client.FinishSeparationAsync(store.Load(), "out", "interview");
+        SeparatedFiles again = await client.FinishSeparationAsync(store.Load(), "out", new SeparateFileOptions { OutputName = "interview" });
         // README: end
 
         Assert.That(store.Load().RunId, Is.EqualTo(files.Result.RunId));

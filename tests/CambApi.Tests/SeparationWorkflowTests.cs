@@ -75,7 +75,7 @@ public sealed class SeparationWorkflowTests : WorkflowFixture
         });
 
         var polls = Requests(Api, "/apis/audio-separation/t-2").Count;
-        var files = await Drive(client.FinishSeparationAsync(checkpoints[^1], OutDir, "talk", new SeparateFileOptions { MayReplace = path => path == theirs }));
+        var files = await Drive(client.FinishSeparationAsync(checkpoints[^1], OutDir, new SeparateFileOptions { OutputName = "talk", MayReplace = path => path == theirs }));
 
         Assert.Multiple(() =>
         {
@@ -94,7 +94,7 @@ public sealed class SeparationWorkflowTests : WorkflowFixture
         var checkpoints = new List<SeparationCheckpoint>();
         using var client = Client();
 
-        var files = await Drive(client.FinishSeparationAsync(new SeparationCheckpoint("t-3"), OutDir, "resumed", new SeparateFileOptions
+        var files = await Drive(client.FinishSeparationAsync(new SeparationCheckpoint("t-3"), OutDir, new SeparateFileOptions
         {
             Progress = new InlineProgress<SeparateFileProgress>(p => steps.Add(p.Step)),
             CheckpointReached = checkpoints.Add,
@@ -103,7 +103,7 @@ public sealed class SeparationWorkflowTests : WorkflowFixture
         Assert.Multiple(() =>
         {
             Assert.That(Uploads, Is.Zero);
-            Assert.That(Path.GetFileName(files.ForegroundPath), Is.EqualTo("resumed.foreground.wav"));
+            Assert.That(Path.GetFileName(files.ForegroundPath), Is.EqualTo("task-t-3.foreground.wav"), "named after the task by default");
             Assert.That(steps.Distinct(), Is.EqualTo(new[] { SeparationStep.Processing, SeparationStep.Downloading }));
             Assert.That(checkpoints, Is.EqualTo(new[] { new SeparationCheckpoint("t-3", 9) }));
         });
@@ -117,7 +117,7 @@ public sealed class SeparationWorkflowTests : WorkflowFixture
         using var client = Client();
 
         await Assert.ThrowsAsync(Is.InstanceOf<ArgumentException>(),
-            () => client.FinishSeparationAsync(new SeparationCheckpoint(taskId, runId), OutDir, "x"));
+            () => client.FinishSeparationAsync(new SeparationCheckpoint(taskId, runId), OutDir));
 
         Assert.That(Api.LogEntries, Is.Empty);
     }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace CambApi.Cli.Commands;
 
 internal sealed record DownloadRequest(long[] RunIds, string[] TaskIds, string Out, bool Json, TimeSpan? Timeout, bool Overwrite, Connection Connection);
@@ -44,9 +42,9 @@ internal static class DownloadCommand
         using var journal = BatchJournal.Open(output.Folder);
         // A run or task the journal knows keeps its input's name; one started elsewhere is named after its id.
         var jobs = request.RunIds.Distinct().Select(id =>
-                new Job(journal.FindRun(id) ?? new JournalEntry { Stem = $"run-{id.ToString(CultureInfo.InvariantCulture)}", RunId = id }, $"run {id}"))
+                new Job(journal.FindRun(id) ?? NewEntry(new SeparationCheckpoint(null, id)), $"run {id}"))
             .Concat(request.TaskIds.Distinct(StringComparer.Ordinal).Select(id =>
-                new Job(journal.FindTask(id) ?? new JournalEntry { Stem = AudioSeparationClient.OutputNameFor($"task-{id}.x"), TaskId = id }, $"task {id}")))
+                new Job(journal.FindTask(id) ?? NewEntry(new SeparationCheckpoint(id)), $"task {id}")))
             .ToList();
 
         if (!request.Overwrite && OutputCheck.Foreign(journal, output.Folder, jobs.Select(j => j.Entry.Stem)) is { } foreign)
@@ -78,4 +76,8 @@ internal static class DownloadCommand
             return FileOutcome.ExitCode(outcomes);
         }
     }
+
+    /// <summary>An entry for a job the journal does not know, named as the library names a checkpoint's files.</summary>
+    private static JournalEntry NewEntry(SeparationCheckpoint checkpoint) =>
+        new() { Stem = AudioSeparationClient.OutputNameFor(checkpoint), TaskId = checkpoint.TaskId, RunId = checkpoint.RunId };
 }

@@ -109,7 +109,7 @@ internal static class SeparationJobs
             if (entry.TaskId is not null || entry.RunId is not null)
             {
                 progress.Resuming(entry.RunId is { } run ? $"run {run}" : $"task {entry.TaskId}");
-                files = await client.FinishSeparationAsync(new SeparationCheckpoint(entry.TaskId, entry.RunId), output.Folder, entry.Stem, options, cancellationToken);
+                files = await client.FinishSeparationAsync(new SeparationCheckpoint(entry.TaskId, entry.RunId), output.Folder, options, cancellationToken);
             }
             else
             {
