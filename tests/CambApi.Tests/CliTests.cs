@@ -1,3 +1,4 @@
+using System.Globalization;
 using CambApi.Cli;
 using CambApi.Simulator;
 using Newtonsoft.Json.Linq;
@@ -67,6 +68,36 @@ public sealed class CliTests
         Assert.That(stdout, Does.Contain("foreground: ").And.Contain("talk.foreground.wav"));
         Assert.That(stdout, Does.Contain("check: foreground + background == input, sample for sample"));
         Assert.That(stderr, Does.Contain("talk.wav: uploaded").And.Contain("talk.wav: SUCCESS"), "plain progress lines when not on a terminal");
+    }
+
+    [Test]
+    public async Task On_a_terminal_bars_show_each_files_upload_processing_and_download_to_the_end()
+    {
+        using var output = new StringWriter();
+        using var screen = new StringWriter();
+        var ansi = new Lazy<Spectre.Console.IAnsiConsole>(() => Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(screen),
+            Ansi = Spectre.Console.AnsiSupport.Yes,
+            ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+            Interactive = Spectre.Console.InteractionSupport.Yes,
+        }));
+        var terminal = new CliConsole(output, TextWriter.Null, ansi, Interactive: true);
+
+        var wav = Wav("talk.wav", 1, 16, frames: 40_000);
+        var exit = await CambCli.RunAsync(["separate", wav, "--simulate", "--out", Path.Combine(_dir, "out")], terminal);
+
+        Assert.That(exit, Is.EqualTo(0), output.ToString());
+        // The last frame the bars drew, without the terminal's control sequences.
+        var frames = System.Text.RegularExpressions.Regex.Replace(screen.ToString(), @"\x1b\[[0-9;?]*[A-Za-z]", "\n");
+        var last = frames[frames.LastIndexOf("talk.wav upload", StringComparison.Ordinal)..];
+        Assert.Multiple(() =>
+        {
+            Assert.That(last, Does.Match(@"talk\.wav upload\s.*100%"), last);
+            Assert.That(last, Does.Match(@"talk\.wav SUCCESS [0-9.]+ s\s.*100%"), last);
+            Assert.That(last, Does.Match(@"talk\.wav download\s.*100% " + string.Create(CultureInfo.InvariantCulture, $"{2 * new FileInfo(wav).Length / 1024.0:0.0}") + " KiB"),
+                "both tracks' bytes, as the download reported them: " + last);
+        });
     }
 
     [Test]

@@ -17,12 +17,12 @@ internal static class SeparationJobs
 {
     /// <summary>Runs <paramref name="jobs"/>, at most <paramref name="concurrency"/> at once, with bars on a terminal or lines elsewhere.</summary>
     public static async Task<FileOutcome[]> RunAllAsync<TJob>(CliConsole console, bool json, IReadOnlyList<TJob> jobs, int concurrency,
-        Func<TJob, (string Name, long Size)> describe, Func<TJob, IFileProgress, CancellationToken, Task<FileOutcome>> run,
+        Func<TJob, (string Name, long Size)> describe, Func<TJob, FileProgress, CancellationToken, Task<FileOutcome>> run,
         Func<TJob, FileOutcome> notStarted, CancellationToken cancellationToken)
     {
         var outcomes = new FileOutcome[jobs.Count];
         using var gate = new SemaphoreSlim(concurrency);
-        async Task All(Func<TJob, IFileProgress> progressFor) =>
+        async Task All(Func<TJob, FileProgress> progressFor) =>
             await Task.WhenAll(jobs.Select(async (job, i) =>
             {
                 try
@@ -74,7 +74,7 @@ internal static class SeparationJobs
     /// library reports done — task, run, each track — is recorded at once, so an interruption at any point resumes there.
     /// </summary>
     public static async Task<FileOutcome> ContinueAsync(AudioSeparationClient client, BatchJournal journal, JournalEntry entry, ValidatedInput? input, string name,
-        OutputFolder output, IFileProgress progress, CancellationToken cancellationToken)
+        OutputFolder output, FileProgress progress, CancellationToken cancellationToken)
     {
         var inputPath = input?.Path;
         var options = new SeparateFileOptions

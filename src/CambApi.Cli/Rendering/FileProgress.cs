@@ -5,13 +5,38 @@ using Spectre.Console.Rendering;
 
 namespace CambApi.Cli.Rendering;
 
-/// <summary>Progress of one file through its steps: upload bytes, processing status, download bytes, the end.</summary>
-internal interface IFileProgress : IProgress<SeparateFileProgress>
+/// <summary>
+/// Progress of one file through its steps: upload bytes, processing status, download bytes, the end. The library reports
+/// the three steps through one type; this base turns each report into the step a view draws.
+/// </summary>
+internal abstract class FileProgress : IProgress<SeparateFileProgress>
 {
-    /// <summary>A step an earlier run already did is skipped: "task abc" is polled again, "run 123" only downloaded.</summary>
-    void Resuming(string what);
+    public void Report(SeparateFileProgress value)
+    {
+        switch (value.Step)
+        {
+            case SeparationStep.Uploading:
+                Uploading(value.Transfer!.Value.Bytes, value.Transfer.Value.TotalBytes ?? 0);
+                break;
+            case SeparationStep.Processing:
+                Processing(value.Status!);
+                break;
+            case SeparationStep.Downloading:
+                Downloading(value.Transfer!.Value);
+                break;
+        }
+    }
 
-    void Done(FileOutcome outcome);
+    /// <summary>A step an earlier run already did is skipped: "task abc" is polled again, "run 123" only downloaded.</summary>
+    public abstract void Resuming(string what);
+
+    public abstract void Done(FileOutcome outcome);
+
+    protected abstract void Uploading(long bytes, long total);
+
+    protected abstract void Processing(SeparationProgress value);
+
+    protected abstract void Downloading(TransferProgress value);
 }
 
 /// <summary>Sizes and speeds as people read them.</summary>
@@ -33,7 +58,7 @@ internal static class Units
 /// <summary>
 /// For logs and pipes: one plain line per event (never a bar, never a wrapped table), each starting with the file's name.
 /// </summary>
-internal sealed class LineProgress(TextWriter error, string name) : IFileProgress
+internal sealed class LineProgress(TextWriter error, string name) : FileProgress
 {
     private readonly Stopwatch _upload = new();
     private readonly Stopwatch _download = new();
@@ -41,23 +66,7 @@ internal sealed class LineProgress(TextWriter error, string name) : IFileProgres
     private bool _downloadStarted;
     private long _downloaded;
 
-    public void Report(SeparateFileProgress value)
-    {
-        switch (value.Step)
-        {
-            case SeparationStep.Uploading:
-                Uploading(value.Transfer!.Value.Bytes, value.Transfer.Value.TotalBytes ?? 0);
-                break;
-            case SeparationStep.Processing:
-                Processing(value.Status!);
-                break;
-            case SeparationStep.Downloading:
-                Downloading(value.Transfer!.Value);
-                break;
-        }
-    }
-
-    private void Uploading(long bytes, long total)
+    protected override void Uploading(long bytes, long total)
     {
         if (!_upload.IsRunning && !_uploadDone)
         {
@@ -72,9 +81,9 @@ internal sealed class LineProgress(TextWriter error, string name) : IFileProgres
         }
     }
 
-    public void Resuming(string what) => Write($"resuming {what} from an earlier run (no new upload)");
+    public override void Resuming(string what) => Write($"resuming {what} from an earlier run (no new upload)");
 
-    private void Processing(SeparationProgress value)
+    protected override void Processing(SeparationProgress value)
     {
         if (value.Changed)
         {
@@ -82,7 +91,7 @@ internal sealed class LineProgress(TextWriter error, string name) : IFileProgres
         }
     }
 
-    private void Downloading(TransferProgress value)
+    protected override void Downloading(TransferProgress value)
     {
         _downloaded = value.Bytes;
         if (!_downloadStarted && value.TotalBytes is { } total)
@@ -94,7 +103,7 @@ internal sealed class LineProgress(TextWriter error, string name) : IFileProgres
     }
 
     /// <summary>Successes only: a failure gets its one line from the report at the end, not two.</summary>
-    public void Done(FileOutcome outcome)
+    public override void Done(FileOutcome outcome)
     {
         if (outcome.Outcome == Outcome.Ok)
         {
@@ -119,7 +128,7 @@ internal sealed class LineProgress(TextWriter error, string name) : IFileProgres
 /// On a terminal: three rows per file — upload (bytes, speed, time left), processing (status, elapsed), download (bytes,
 /// speed, time left) — built from Spectre's own columns; a failed file ends red with its reason.
 /// </summary>
-internal sealed class BarProgress : IFileProgress
+internal sealed class BarProgress : FileProgress
 {
     private readonly string _name;
     private readonly ProgressTask _upload;
@@ -152,31 +161,20 @@ internal sealed class BarProgress : IFileProgress
         new SpinnerColumn(),
     ];
 
-    public void Report(SeparateFileProgress value)
+    protected override void Uploading(long bytes, long total)
     {
-        switch (value.Step)
-        {
-            case SeparationStep.Uploading:
-                _upload.MaxValue = Math.Max(value.Transfer!.Value.TotalBytes ?? 0, 1);
-                _upload.Value = value.Transfer.Value.Bytes;
-                break;
-            case SeparationStep.Processing:
-                Processing(value.Status!);
-                break;
-            case SeparationStep.Downloading:
-                Downloading(value.Transfer!.Value);
-                break;
-        }
+        _upload.MaxValue = Math.Max(total, 1);
+        _upload.Value = bytes;
     }
 
-    public void Resuming(string what)
+    public override void Resuming(string what)
     {
         _upload.Description = $"{_name} [grey]{Markup.Escape(what)}, no new upload[/]";
         _upload.Value = _upload.MaxValue;
         _upload.StopTask();
     }
 
-    private void Processing(SeparationProgress value)
+    protected override void Processing(SeparationProgress value)
     {
         if (!_upload.IsFinished)
         {
@@ -194,7 +192,7 @@ internal sealed class BarProgress : IFileProgress
         }
     }
 
-    private void Downloading(TransferProgress value)
+    protected override void Downloading(TransferProgress value)
     {
         if (!_download.IsStarted)
         {
@@ -205,7 +203,7 @@ internal sealed class BarProgress : IFileProgress
         _download.Value = value.Bytes;
     }
 
-    public void Done(FileOutcome outcome)
+    public override void Done(FileOutcome outcome)
     {
         foreach (var task in new[] { _upload, _processing, _download })
         {
