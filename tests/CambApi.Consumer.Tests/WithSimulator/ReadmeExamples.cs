@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
-namespace CambApi.Consumer.Tests;
+namespace CambApi.Consumer.Tests.WithSimulator;
 
 // The README's "Using the library" snippets, each between "// README: name" and "// README: end", quoted verbatim
 // (ReadmeSnippetTests in CambApi.Tests compares them). This project sees only the public surface, so a snippet that
@@ -14,30 +14,20 @@ namespace CambApi.Consumer.Tests;
 
 /// <summary>The README's library examples, compiled as a consumer's code and run where they need no real service.</summary>
 [TestFixture]
-public sealed class ReadmeExamples
+public sealed class ReadmeExamples : InAudioFolder
 {
-    private string _dir = null!;
-    private string _previousDirectory = null!;
     private CambSimulator _sim = null!;
 
-    [SetUp]
-    public async Task Start()
+    public ReadmeExamples()
+        : base("interview.wav")
     {
-        _dir = Directory.CreateTempSubdirectory("cambapi-readme-").FullName;
-        await File.WriteAllBytesAsync(Path.Combine(_dir, "interview.wav"),
-            new PcmWav(16000, 1, 16, Enumerable.Range(0, 1600).Select(i => (int)(Math.Sin(i * 0.1) * 8000)).ToArray()).ToBytes());
-        _previousDirectory = Directory.GetCurrentDirectory();
-        Directory.SetCurrentDirectory(_dir); // the snippets use relative paths, as a reader's would
-        _sim = await CambSimulator.StartAsync(new SimulatorOptions { ProcessingTime = TimeSpan.Zero });
     }
 
+    [SetUp]
+    public async Task Start() => _sim = await CambSimulator.StartAsync(new SimulatorOptions { ProcessingTime = TimeSpan.Zero });
+
     [TearDown]
-    public async Task Stop()
-    {
-        await _sim.DisposeAsync();
-        Directory.SetCurrentDirectory(_previousDirectory);
-        Directory.Delete(_dir, true);
-    }
+    public async Task Stop() => await _sim.DisposeAsync();
 
     /// <summary>Compiled, not run: it talks to the real service with a real key.</summary>
     internal static async Task OneCall(string apiKey)

@@ -1,6 +1,7 @@
+using CambApi;
 using CambApi.Simulator;
 
-namespace CambApi.Tests.ConsumerExample;
+namespace CambApi.Consumer.Tests.WithSimulator;
 
 // Written as a consumer's test project would use the simulator package; the README quotes the two regions below
 // and ReadmeSnippetTests checks the quotes still match, so the documented code is compiled and run here.
@@ -27,28 +28,11 @@ public sealed class CambSimulatorFixture
 // README: end
 
 [TestFixture]
-public sealed class SimulatorInConsumerTests
+public sealed class SimulatorInConsumerTests : InAudioFolder
 {
-    private string _dir = null!;
-    private string _input = null!;
-    private string _previousDirectory = null!;
-
-    [SetUp]
-    public async Task Input()
+    public SimulatorInConsumerTests()
+        : base("talk.wav")
     {
-        _dir = Directory.CreateTempSubdirectory("cambapi-consumer-").FullName;
-        _input = Path.Combine(_dir, "talk.wav");
-        var tone = new PcmWav(16000, 1, 16, Enumerable.Range(0, 1600).Select(i => (int)(Math.Sin(i * 0.1) * 8000)).ToArray());
-        await File.WriteAllBytesAsync(_input, tone.ToBytes());
-        _previousDirectory = Directory.GetCurrentDirectory();
-        Directory.SetCurrentDirectory(_dir); // the snippets use relative paths, as a consumer's would
-    }
-
-    [TearDown]
-    public void Clean()
-    {
-        Directory.SetCurrentDirectory(_previousDirectory);
-        Directory.Delete(_dir, true);
     }
 
     [Test]
@@ -82,7 +66,7 @@ public sealed class SimulatorInConsumerTests
     [Test]
     public async Task A_scripted_failure_reaches_the_consumer_as_a_typed_exception()
     {
-        File.Copy(_input, "flagged-take.wav");
+        File.Copy("talk.wav", "flagged-take.wav");
         using var client = CambSimulatorFixture.Simulator.CreateClient();
 
         var error = await Assert.ThrowsAsync<SeparationFailedException>(() => client.SeparateFileAsync("flagged-take.wav", "out"));
