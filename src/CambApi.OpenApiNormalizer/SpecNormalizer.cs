@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
 namespace CambApi.OpenApiNormalizer;
@@ -19,9 +18,9 @@ namespace CambApi.OpenApiNormalizer;
 /// client hand-writes the type with its JSON converter; a union nobody wrote fails the build by name.</item>
 /// <item>Any other <c>anyOf</c> (e.g. <c>[object, string, null]</c>) → an unconstrained schema (<c>object</c>).</item>
 /// </list>
-/// Operation ids: FastAPI makes them <c>{function}{path with non-word chars as _}_{method}</c>; that suffix is
-/// stripped and the rest PascalCased, so NSwag names methods <c>GetAudioSeparationRunInfoAsync</c> instead of
-/// <c>Get_audio_separation_run_info_audio_separation_result__run_id__getAsync</c>. Ids of another shape are kept.
+/// Operation ids: FastAPI's become method names after the function alone, whatever the path (SpecNormalizer.OperationNames.cs).
+/// Inline object schemas get names of their place, never NSwag's <c>Response</c> (SpecNormalizer.InlineSchemas.cs).
+/// Deprecations carry a message and a diagnostic id to consumers (SpecNormalizer.Deprecations.cs).
 /// String enums (<c>TaskStatus</c>) become opaque named schemas for hand-written extensible enums. Integers without a
 /// format become <c>int64</c> (run ids are unbounded).
 /// C# names (never wire names): FastAPI's multipart body <c>Body_{operation id}</c> becomes <c>{Method}Request</c>, a
@@ -30,7 +29,7 @@ namespace CambApi.OpenApiNormalizer;
 /// <c>name</c> stays on the wire. Property names are PascalCased by the Class.liquid template (the spec has no hook).
 /// The vendor's YAML is never modified; the output is an intermediate file under <c>obj/</c>.
 /// </remarks>
-internal static class SpecNormalizer
+internal static partial class SpecNormalizer
 {
     internal const string UnionMarker = "x-camb-primitive-union";
     internal const string ExtensibleEnumMarker = "x-camb-extensible-enum";
@@ -55,6 +54,8 @@ internal static class SpecNormalizer
         var (stream, root) = Load(yaml);
         var schemaNames = new Dictionary<string, string>(ClashingSchemaNames, StringComparer.Ordinal);
         RenameFastApiOperationIds(root, schemaNames);
+        NameInlineSchemas(root);
+        DescribeDeprecations(root);
         RenameSchemas(root, schemaNames);
         NameParametersInCamelCase(root);
         DescribeFieldsFromTitles(root);
@@ -93,55 +94,6 @@ internal static class SpecNormalizer
         }
 
         return (stream, root);
-    }
-
-    private static void RenameFastApiOperationIds(YamlMappingNode root, Dictionary<string, string> schemaNames)
-    {
-        if (!root.Children.TryGetValue(new YamlScalarNode("paths"), out var paths) || paths is not YamlMappingNode pathMap)
-        {
-            return;
-        }
-
-        foreach (var (pathKey, pathItem) in pathMap.Children)
-        {
-            if (pathKey is not YamlScalarNode { Value: { } path } || pathItem is not YamlMappingNode operations)
-            {
-                continue;
-            }
-
-            foreach (var (methodKey, operation) in operations.Children)
-            {
-                if (methodKey is not YamlScalarNode { Value: { } method } || operation is not YamlMappingNode op ||
-                    !op.Children.TryGetValue(new YamlScalarNode("operationId"), out var idNode) ||
-                    idNode is not YamlScalarNode { Value: { } id })
-                {
-                    continue;
-                }
-
-                if (FastApiOperationName(path, method, id) is { } name)
-                {
-                    op.Children[new YamlScalarNode("operationId")] = new YamlScalarNode(name);
-                    schemaNames[$"Body_{id}"] = $"{name}Request"; // FastAPI's name for the operation's form body
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// The method name (without <c>Async</c>) NSwag is given for a FastAPI operation id, or null when the id
-    /// is not of FastAPI's shape (then NSwag sees the id unchanged).
-    /// </summary>
-    internal static string? FastApiOperationName(string path, string method, string operationId)
-    {
-        var suffix = Regex.Replace(path, @"\W", "_") + "_" + method.ToLowerInvariant();
-        if (operationId.Length <= suffix.Length || !operationId.EndsWith(suffix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        return string.Concat(operationId[..^suffix.Length]
-            .Split('_', StringSplitOptions.RemoveEmptyEntries)
-            .Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
     }
 
     /// <summary>Renames component schemas (keys, titles and every <c>$ref</c>) that exist under an old name.</summary>

@@ -192,12 +192,81 @@ public sealed class NormalizerTests
         Assert.That(Flow(Path(parameter, "schema")), Is.EqualTo("{type: integer, format: int64}"));
     }
 
-    [TestCase("/audio-separation-result/{run_id}", "get", "get_audio_separation_run_info_audio_separation_result__run_id__get", "GetAudioSeparationRunInfo")]
-    [TestCase("/audio-separation", "post", "create_audio_separation_audio_separation_post", "CreateAudioSeparation")]
-    [TestCase("/audio-separation/{task_id}", "get", "get_audio_separation_status_audio_separation__task_id__get", "GetAudioSeparationStatus")]
-    [TestCase("/x", "get", "customName", null)]
-    public void FastApi_operation_ids_become_method_names(string path, string method, string operationId, string? expected) =>
-        Assert.That(SpecNormalizer.FastApiOperationName(path, method, operationId), Is.EqualTo(expected));
+    [TestCase("/audio-separation-result/{run_id}", "get", "get_audio_separation_run_info_audio_separation_result__run_id__get", null, "GetAudioSeparationRunInfo")]
+    [TestCase("/audio-separation", "post", "create_audio_separation_audio_separation_post", null, "CreateAudioSeparation")]
+    [TestCase("/audio-separation/{task_id}", "get", "get_audio_separation_status_audio_separation__task_id__get", null, "GetAudioSeparationStatus")]
+    [TestCase("/x", "get", "customName", "Custom Name", null)]
+    [TestCase("/v2/audio-separation-result/{run_id}", "get", "get_audio_separation_run_info_audio_separation_result__run_id__get", "Get Audio Separation Run Info", "GetAudioSeparationRunInfo")]
+    [TestCase("/v2/audio-separation-result/{run_id}", "get", "get_audio_separation_run_info_audio_separation_result__run_id__get", "Run info", null)]
+    [TestCase("/v2/audio-separation-result/{run_id}", "get", "get_audio_separation_run_info_audio_separation_result__run_id__get", "Get Audio Separation Run Info Audio Separation Result Run Id Get", null)]
+    public void FastApi_operation_ids_become_method_names(string path, string method, string operationId, string? summary, string? expected) =>
+        Assert.That(SpecNormalizer.FastApiOperationName(path, method, operationId, summary), Is.EqualTo(expected));
+
+    /// <summary>The vendor moves the operation and keeps its id: the same method name, from the id and FastAPI's summary.</summary>
+    [Test]
+    public void A_moved_operation_keeps_its_method_name()
+    {
+        static string Method(string path) => Flow(Path(Normalize(
+            "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  " + path + ":\n    get:\n      summary: Get Audio Separation Run Info\n" +
+            "      operationId: get_audio_separation_run_info_audio_separation_result__run_id__get\n      responses: {'200': {description: ok}}\n"),
+            "paths", path, "get", "operationId"));
+
+        Assert.That(Method("/v2/audio-separation-result/{run_id}"), Is.EqualTo(Method("/audio-separation-result/{run_id}")).And.EqualTo("GetAudioSeparationRunInfo"));
+    }
+
+    /// <summary>
+    /// An inline body would be NSwag's <c>Response</c> (CS0104 next to WireMock's, and in any consumer with another
+    /// <c>Response</c>); it is named after its operation and status, and its inline parts after their place.
+    /// </summary>
+    [Test]
+    public void Inline_object_schemas_are_named_after_their_place()
+    {
+        var spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n" +
+                   "paths:\n  /r/{run_id}:\n    get:\n      operationId: get_run_r__run_id__get\n      responses:\n" +
+                   "        '200': {description: ok, content: {application/json: {schema: {type: array, items: {type: object, properties: {id: {type: string}}}}}}}\n" +
+                   "        '404': {description: none, content: {application/json: {schema: {type: object, required: [detail], properties: {detail: {type: string}, where: {type: object, properties: {path: {type: string}}}}}}}}\n" +
+                   "        '422': {description: bad, content: {application/json: {schema: {$ref: '#/components/schemas/E'}}}}\n" +
+                   "components:\n  schemas:\n    E: {type: object, title: E, properties: {ctx: {type: object, title: Context, properties: {limit: {type: integer}}}, any: {type: object, title: Any}}}\n";
+        var root = WithoutFieldDocs(Normalize(spec));
+
+        var responses = Path(root, "paths", "/r/{run_id}", "get", "responses");
+        Assert.That(Flow(Path(responses, "404", "content", "application/json", "schema")), Is.EqualTo("{$ref: #/components/schemas/GetRunNotFoundBody}"));
+        Assert.That(Flow(Path(responses, "200", "content", "application/json", "schema")), Is.EqualTo("{type: array, items: {$ref: #/components/schemas/GetRunOkBodyItem}}"));
+        Assert.That(Flow(Path(responses, "422", "content", "application/json", "schema")), Is.EqualTo("{$ref: #/components/schemas/E}"), "a reference stays");
+        var schemas = (YamlMappingNode)Path(root, "components", "schemas");
+        Assert.That(schemas.Children.Keys.Select(Flow), Is.EquivalentTo(new[] { "E", "ECtx", "GetRunOkBodyItem", "GetRunNotFoundBody", "GetRunNotFoundBodyWhere" }));
+        Assert.That(Flow(Path(schemas, "GetRunNotFoundBody")), Is.EqualTo(
+            "{type: object, required: [detail], properties: {detail: {type: string}, where: {$ref: #/components/schemas/GetRunNotFoundBodyWhere}}, title: GetRunNotFoundBody}"));
+        Assert.That(Flow(Path(schemas, "E", "properties", "any")), Is.EqualTo("{type: object, title: Any}"), "an object without properties is no class; left alone");
+        var again = SpecNormalizer.Normalize(spec);
+        Assert.That(again, Is.EqualTo(SpecNormalizer.Normalize(spec)), "the same names on every run");
+    }
+
+    [TestCase("404", "NotFound")]
+    [TestCase("200", "Ok")]
+    [TestCase("429", "TooManyRequests")]
+    [TestCase("4XX", "ClientError")]
+    [TestCase("default", "Default")]
+    [TestCase("599", "Status599")]
+    public void Status_codes_become_words(string status, string expected) =>
+        Assert.That(SpecNormalizer.StatusName(status), Is.EqualTo(expected));
+
+    /// <summary>The vendor's deprecations reach consumers with a message: what is deprecated, and the vendor's words when it says why.</summary>
+    [Test]
+    public void Deprecations_get_a_message_for_the_obsolete_attribute()
+    {
+        var spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n" +
+                   "paths:\n  /r:\n    get:\n      deprecated: true\n      description: Deprecated, use POST /rs instead.\n      responses: {'200': {description: ok}}\n" +
+                   "    post:\n      deprecated: false\n      responses: {'200': {description: ok}}\n" +
+                   "components:\n  schemas:\n    Old: {type: object, deprecated: true, properties: {url: {type: string, deprecated: true, description: The URL.}}}\n";
+        var root = Normalize(spec);
+
+        Assert.That(Flow(Path(root, "paths", "/r", "get", "x-deprecatedMessage")), Is.EqualTo("CAMB.AI has deprecated GET /r. Deprecated, use POST /rs instead."));
+        Assert.That(((YamlMappingNode)Path(root, "paths", "/r", "post")).Children, Does.Not.ContainKey(new YamlScalarNode("x-deprecatedMessage")));
+        Assert.That(Flow(Path(root, "components", "schemas", "Old", "x-deprecatedMessage")), Is.EqualTo("CAMB.AI has deprecated Old."));
+        Assert.That(Flow(Path(root, "components", "schemas", "Old", "properties", "url", "x-deprecatedMessage")), Is.EqualTo("CAMB.AI has deprecated the field url of Old."),
+            "a description that does not speak of the deprecation is not quoted");
+    }
 
     [Test]
     public void Output_is_deterministic()

@@ -244,7 +244,7 @@ public sealed class SpecModelTests
 
     internal static MethodInfo ClientMethod(string path, string method, OpenApiOperation operation)
     {
-        var name = (SpecNormalizer.FastApiOperationName(path, method, operation.OperationId!) ?? operation.OperationId) + "Async";
+        var name = (SpecNormalizer.FastApiOperationName(path, method, operation.OperationId!, operation.Summary) ?? operation.OperationId) + "Async";
         var candidates = typeof(CambApiRestClient).GetMethods().Where(m => m.Name == name).ToList();
         Assert.That(candidates, Has.Count.EqualTo(1), $"{method} {path}: expected one generated method {name} on CambApiRestClient.");
         return candidates[0];

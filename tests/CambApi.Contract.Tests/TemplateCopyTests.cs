@@ -4,37 +4,50 @@ using System.Text.RegularExpressions;
 namespace CambApi.Contract.Tests;
 
 /// <summary>
-/// Our Templates/Class.liquid is a copy of the template inside the pinned NSwag package with one marked change. An NSwag
-/// upgrade that changes the original must fail here, not keep generating from a stale copy.
+/// Our Templates/Class.liquid and Client.Method.Documentation.liquid are copies of the templates inside the pinned NSwag
+/// package with marked changes. An NSwag upgrade that changes an original must fail here, not keep generating from a
+/// stale copy. (Client.Class.ReadObjectResponse.liquid is a replacement, not a copy: it says so in its header.)
 /// </summary>
 [TestFixture]
-public sealed class ClassTemplateTests
+public sealed class TemplateCopyTests
 {
-    [Test]
-    public void Class_template_is_the_packaged_one_plus_the_marked_change()
-    {
-        var ours = File.ReadAllText(Path.Combine(RepoRoot(), "src", "CambApi.Client", "Templates", "Class.liquid")).ReplaceLineEndings("\n");
-        var withoutChange = Regex.Replace(ours, @"\A\{%- comment -%\}.*?\{%- endcomment -%\}\n", "", RegexOptions.Singleline);
-        withoutChange = Regex.Replace(withoutChange, @"\{%- comment -%\} CambApi:.*?\{%- comment -%\} /CambApi \{%- endcomment -%\}\n", "", RegexOptions.Singleline)
-            .Replace("{{ csharpName }}", "{{ property.PropertyName }}", StringComparison.Ordinal);
+    /// <summary>
+    /// What the marked changes insert inside an original line (the rest of each change is a whole marked region):
+    /// our token → the original text.
+    /// </summary>
+    private static readonly (string Ours, string Original)[] InlineChanges =
+    [
+        ("{{ csharpName }}", "{{ property.PropertyName }}"),
+        ("{{ cambDiagnosticId }}", ""),
+        ("{{ cambObsoleteArguments }}", ""),
+    ];
 
-        Assert.That(withoutChange, Is.Not.EqualTo(ours), "the marked change was not found in Class.liquid");
-        Assert.That(withoutChange, Is.EqualTo(PackagedClassTemplate()),
-            "NSwag's Class.liquid differs from our copy without its marked change: re-copy it from the package and re-apply the change.");
+    [TestCase("Class.liquid", "NJsonSchema.CodeGeneration.CSharp.dll", ".Templates.Class.liquid")]
+    [TestCase("Client.Method.Documentation.liquid", "NSwag.CodeGeneration.CSharp.dll", ".Templates.Client.Method.Documentation.liquid")]
+    public void Our_template_is_the_packaged_one_plus_its_marked_changes(string file, string packageAssembly, string resourceSuffix)
+    {
+        var ours = File.ReadAllText(Path.Combine(RepoRoot(), "src", "CambApi.Client", "Templates", file)).ReplaceLineEndings("\n");
+        var withoutChange = Regex.Replace(ours, @"\A\{%- comment -%\}.*?\{%- endcomment -%\}\n", "", RegexOptions.Singleline);
+        withoutChange = Regex.Replace(withoutChange, @"\{%- comment -%\} CambApi:.*?\{%- comment -%\} /CambApi \{%- endcomment -%\}\n", "", RegexOptions.Singleline);
+        withoutChange = InlineChanges.Aggregate(withoutChange, (text, change) => text.Replace(change.Ours, change.Original, StringComparison.Ordinal));
+
+        Assert.That(withoutChange, Is.Not.EqualTo(ours), $"no marked change was found in {file}");
+        Assert.That(withoutChange, Is.EqualTo(PackagedTemplate(packageAssembly, resourceSuffix)),
+            $"NSwag's {file} differs from our copy without its marked changes: re-copy it from the package and re-apply them.");
     }
 
-    private static string PackagedClassTemplate()
+    private static string PackagedTemplate(string packageAssembly, string resourceSuffix)
     {
         var root = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
             ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var dll = Path.Combine(root, "nswag.msbuild", NSwagVersion(), "tools", "Net100", "NJsonSchema.CodeGeneration.CSharp.dll");
+        var dll = Path.Combine(root, "nswag.msbuild", NSwagVersion(), "tools", "Net100", packageAssembly);
         Assert.That(File.Exists(dll), Is.True, $"NSwag's tools are not at {dll}");
         var context = new AssemblyLoadContext("nswag-templates", isCollectible: true);
         try
         {
             var assembly = context.LoadFromAssemblyPath(dll);
-            var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith(".Templates.Class.liquid", StringComparison.Ordinal));
+            var name = assembly.GetManifestResourceNames().Single(n => n.EndsWith(resourceSuffix, StringComparison.Ordinal));
             using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
             return reader.ReadToEnd().ReplaceLineEndings("\n"); // the package has CRLF; the repository keeps LF
         }
