@@ -15,9 +15,12 @@ internal sealed record Usage(string Name, string File, int Line, string Text)
     public override string ToString() => $"{File}:{Line}  {Name}  ({Text})";
 }
 
-/// <summary>A test that fails after regeneration, with the first line of its message.</summary>
-internal sealed record FailedTest(string Name, string Message)
+/// <summary>A test that fails after regeneration, with its class and the first line of its message.</summary>
+internal sealed record FailedTest(string Name, string ClassName, string Message)
 {
+    /// <summary>A snapshot the approval rewrites (build/approve-api.sh takes every failing test of a SnapshotTests class).</summary>
+    public bool IsApproval => ClassName.EndsWith(".SnapshotTests", StringComparison.Ordinal);
+
     public override string ToString() => Message.Length == 0 ? Name : $"{Name}: {Message}";
 }
 
@@ -62,8 +65,10 @@ internal static partial class ClientView
             if (runTests && build.ExitCode == 0)
             {
                 progress.WriteLine("running the tests against the new client ...");
-                var test = Run(repo, "dotnet", ["test", "CambApi.sln", "--no-build", "-nologo"], new() { ["SNAPSHOOTER_STRICT_MODE"] = "true" });
-                failed = FailedTests(test.Output);
+                var results = Path.Combine(work.FullName, "results");
+                var test = Run(repo, "dotnet", ["test", "CambApi.sln", "--no-build", "-nologo", "--logger", "trx", "--results-directory", results],
+                    new() { ["SNAPSHOOTER_STRICT_MODE"] = "true" });
+                failed = FailedTests(results);
                 if (test.ExitCode != 0 && failed.Count == 0)
                 {
                     notes.Add("the test run failed without a failing test; run `bash build/test.sh` to see why.");
@@ -262,8 +267,8 @@ internal static partial class ClientView
             foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
             {
                 var relative = Path.GetRelativePath(repo, file).Replace('\\', '/');
-                // The spec tools and their fixtures talk about the API (old names as test data); they do not use it.
-                if (relative.Split('/').Any(p => p is "bin" or "obj" or "__snapshots__" or "TestResults" or "CambApi.SpecTools" or "CambApi.SpecTools.Tests") ||
+                // The spec tools, their fixtures and the normalizer talk about the API (names as test data and in docs); they do not use it.
+                if (relative.Split('/').Any(p => p is "bin" or "obj" or "__snapshots__" or "TestResults" or "CambApi.SpecTools" or "CambApi.SpecTools.Tests" or "CambApi.OpenApiNormalizer") ||
                     Path.GetExtension(file) is not (".cs" or ".json" or ".txt" or ".yaml" or ".http"))
                 {
                     continue;
@@ -285,31 +290,26 @@ internal static partial class ClientView
         return usages;
     }
 
-    [GeneratedRegex(@"^\s*Failed (?<name>\S+)(?: \[[^\]]*\])?\s*$")]
-    private static partial Regex FailedLine();
+    private static readonly System.Xml.Linq.XNamespace Trx = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
 
-    internal static List<FailedTest> FailedTests(string output)
+    /// <summary>
+    /// The failed tests of a run, from the TRX files <c>dotnet test --logger trx</c> wrote into <paramref name="resultsDirectory"/>:
+    /// unlike the console, they name each test's class, which tells a snapshot to approve from a test to fix.
+    /// </summary>
+    internal static List<FailedTest> FailedTests(string resultsDirectory)
     {
-        var lines = output.Split('\n');
         var failed = new List<FailedTest>();
-        for (var i = 0; i < lines.Length; i++)
+        foreach (var file in Directory.Exists(resultsDirectory) ? Directory.GetFiles(resultsDirectory, "*.trx", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray() : [])
         {
-            if (FailedLine().Match(lines[i]) is not { Success: true } m)
+            var run = System.Xml.Linq.XDocument.Load(file);
+            var classes = run.Descendants(Trx + "UnitTest").ToDictionary(
+                t => (string)t.Attribute("id")!, t => (string?)t.Element(Trx + "TestMethod")?.Attribute("className") ?? "");
+            foreach (var result in run.Descendants(Trx + "UnitTestResult").Where(r => (string?)r.Attribute("outcome") == "Failed"))
             {
-                continue;
+                var message = ((string?)result.Descendants(Trx + "Message").FirstOrDefault() ?? "").Trim().Split('\n')[0].Trim();
+                failed.Add(new FailedTest((string)result.Attribute("testName")!, classes.GetValueOrDefault((string)result.Attribute("testId")!, ""),
+                    message.Length > 160 ? message[..157] + "..." : message));
             }
-
-            var message = "";
-            for (var j = i + 1; j < Math.Min(lines.Length, i + 6); j++)
-            {
-                if (lines[j].Trim() == "Error Message:" && j + 1 < lines.Length)
-                {
-                    message = lines[j + 1].Trim();
-                    break;
-                }
-            }
-
-            failed.Add(new FailedTest(m.Groups["name"].Value, message.Length > 160 ? message[..157] + "..." : message));
         }
 
         return failed.DistinctBy(f => f.Name).ToList();

@@ -54,7 +54,7 @@ internal static class SpecCommands
 
         var client = build ? BuildClientView(repo, oldSpecCopy, null, plan.Changes, runTests, error) : null;
         carried.Add("written: openapi/camb-api.yaml, openapi/vendor/, openapi/CHANGES.md (review them with git diff)");
-        var report = new SpecReport($"update-spec: {title}", carried, plan.Changes, client, plan.Published, plan.Notes);
+        var report = new SpecReport($"update-spec: {title}", carried, plan.Changes, client, plan.Published, plan.Notes, DeprecatedUses(repo, plan.Changes));
         var changesPath = ChangesPath(repo);
         Files.WriteAtomically(changesPath, SpecReport.Prepend(File.Exists(changesPath) ? File.ReadAllText(changesPath) : null, report.ToMarkdown(date)));
         output.Write(report.ToText());
@@ -78,7 +78,7 @@ internal static class SpecCommands
         }
 
         var client = build ? BuildClientView(repo, oldSpec, oldNSwagPath, changes, runTests, error) : null;
-        var report = new SpecReport($"spec-diff: openapi/camb-api.yaml at {label} → working tree", [], changes, client, [], []);
+        var report = new SpecReport($"spec-diff: openapi/camb-api.yaml at {label} → working tree", [], changes, client, [], [], DeprecatedUses(repo, changes));
         output.Write(report.ToText());
         return report.ExitCode;
     }
@@ -102,6 +102,10 @@ internal static class SpecCommands
             return ExitCodes.BadInput;
         }
     }
+
+    /// <summary>Where our code and tests still use a C# name the change deprecates.</summary>
+    private static List<Usage> DeprecatedUses(string repo, IReadOnlyList<Change> changes) =>
+        ClientView.FindUsages(repo, changes.Select(c => c.DeprecatedName).OfType<string>().Distinct().ToList());
 
     private static ClientReport BuildClientView(string repo, string oldSpec, string? oldNSwagPath, IReadOnlyList<Change> changes, bool runTests, TextWriter progress)
     {

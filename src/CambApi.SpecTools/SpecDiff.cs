@@ -12,6 +12,12 @@ internal enum Impact
     /// <summary>Still compiles and works, but behaves differently.</summary>
     Changed,
 
+    /// <summary>
+    /// Works as before; the vendor marks it deprecated, so consumers see <c>[Obsolete]</c> (CAMB0001) and should move off
+    /// it before the vendor removes it.
+    /// </summary>
+    Deprecated,
+
     /// <summary>Documentation, or something new that nobody uses yet.</summary>
     NonBreaking,
 }
@@ -24,10 +30,14 @@ internal sealed record Change(Impact Impact, string Subject, string Detail)
     /// <summary>A name (wire or C#) that no longer exists after the change; the report lists what still uses it.</summary>
     public string? Gone { get; init; }
 
+    /// <summary>The C# name the vendor now deprecates; the report lists where our code and tests still use it.</summary>
+    public string? DeprecatedName { get; init; }
+
     public static string Label(Impact impact) => impact switch
     {
         Impact.Breaking => "BREAKING",
         Impact.Changed => "CHANGED",
+        Impact.Deprecated => "DEPRECATED",
         _ => "NON-BREAKING",
     };
 
@@ -386,11 +396,7 @@ internal sealed class SpecDiff
             Add(Impact.Changed, subject, $"{key} {Flow(o.Get(key))} → {Flow(n.Get(key))}");
         }
 
-        if (o.Text("deprecated") != n.Text("deprecated"))
-        {
-            Add(Impact.Changed, subject, n.Text("deprecated") == "true" ? "deprecated" : "no longer deprecated");
-        }
-
+        CompareDeprecation(subject, o, n, component is not null ? CSharpSchemaName(component) : PropertyName(subject));
         CompareDocs(subject, o, n);
         CompareProvenance(subject, o, n);
         CompareProperties(subject, o, n, direction);
@@ -497,8 +503,37 @@ internal sealed class SpecDiff
         where HttpMethods.Contains(op.Key)
         select (path.Key, op.Key, op.Value);
 
+    /// <summary>
+    /// deprecated: false → true is its own class: nothing breaks, consumers get a warning. The C# name, when there is one,
+    /// is what the report looks for in our code and tests.
+    /// </summary>
+    private void CompareDeprecation(string subject, YamlNode? o, YamlNode? n, string? csharpName)
+    {
+        var (was, now) = (o.Text("deprecated") == "true", n.Text("deprecated") == "true");
+        if (now && !was)
+        {
+            _changes.Add(new Change(Impact.Deprecated, subject,
+                csharpName is null ? "deprecated by the vendor" : $"deprecated by the vendor ({csharpName} is [Obsolete], CAMB0001)")
+            { DeprecatedName = csharpName?.Split('.')[^1] });
+        }
+        else if (was && !now)
+        {
+            Add(Impact.NonBreaking, subject, "no longer deprecated");
+        }
+    }
+
+    /// <summary>The generated class of a component schema (the normalizer renames some).</summary>
+    private static string CSharpSchemaName(string component) =>
+        SpecNormalizer.ClashingSchemaNames.GetValueOrDefault(component, component);
+
+    /// <summary>"schema X.snake_name" → "X.SnakeName", the C# property our Class.liquid generates; null for anything else.</summary>
+    private static string? PropertyName(string subject) =>
+        subject.StartsWith("schema ", StringComparison.Ordinal) && subject.Split('.') is [var owner, var wire] && !wire.Contains(' ', StringComparison.Ordinal)
+            ? $"{owner["schema ".Length..]}.{string.Concat(wire.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(w => char.ToUpperInvariant(w[0]) + w[1..]))}"
+            : null;
+
     private static string MethodName(string path, string method, YamlNode op) =>
-        op.Text("operationId") is { } id ? (SpecNormalizer.FastApiOperationName(path, method, id) ?? id) + "Async" : "(no operationId)";
+        op.Text("operationId") is { } id ? (SpecNormalizer.FastApiOperationName(path, method, id, op.Text("summary")) ?? id) + "Async" : "(no operationId)";
 
     private void CompareOperations()
     {
@@ -545,18 +580,16 @@ internal sealed class SpecDiff
         var (om, nm) = (MethodName(old.Path, old.Method, o), MethodName(@new.Path, @new.Method, n));
         if (om != nm)
         {
-            Add(Impact.Breaking, subject, $"operationId {o.Text("operationId")} → {n.Text("operationId")} (CambApiRestClient.{om} → {nm})");
+            Add(Impact.Breaking, subject, o.Text("operationId") == n.Text("operationId")
+                ? $"C# method CambApiRestClient.{om} → {nm} (operationId {o.Text("operationId")} unchanged)"
+                : $"operationId {o.Text("operationId")} → {n.Text("operationId")} (CambApiRestClient.{om} → {nm})");
         }
         else if (o.Text("operationId") != n.Text("operationId"))
         {
             Add(Impact.NonBreaking, subject, $"operationId {o.Text("operationId")} → {n.Text("operationId")} (same C# method {nm})");
         }
 
-        if (o.Text("deprecated") != n.Text("deprecated"))
-        {
-            Add(Impact.Changed, subject, n.Text("deprecated") == "true" ? "deprecated" : "no longer deprecated");
-        }
-
+        CompareDeprecation(subject, o, n, $"CambApiRestClient.{nm}");
         if (!Yaml.SameValue(o.Get("tags"), n.Get("tags")))
         {
             Add(Impact.NonBreaking, subject, $"tags {Flow(o.Get("tags"))} → {Flow(n.Get("tags"))}");
@@ -615,6 +648,7 @@ internal sealed class SpecDiff
                 Add(now ? Impact.Breaking : Impact.NonBreaking, $"{subject} {key}", now ? "optional → required" : "required → optional");
             }
 
+            CompareDeprecation($"{subject} {key}", op[key], np[key], null);
             CompareDocs($"{subject} {key}", op[key], np[key], ["name", "in", "required", "schema"]);
             if (op[key].Get("schema") is { } os && np[key].Get("schema") is { } ns)
             {

@@ -6,7 +6,7 @@ namespace CambApi.SpecTools;
 /// <summary>Exit codes of update-spec and spec-diff.</summary>
 internal static class ExitCodes
 {
-    /// <summary>Applied (or compared); nothing breaks a caller.</summary>
+    /// <summary>Applied (or compared); nothing breaks a caller, and after the approvals "Next:" names, the suite is green.</summary>
     public const int Ok = 0;
 
     /// <summary>The tool itself failed.</summary>
@@ -17,40 +17,59 @@ internal static class ExitCodes
 
     /// <summary>Applied (or compared) with breaking changes: the report says what to fix.</summary>
     public const int Breaking = 3;
+
+    /// <summary>Applied (or compared); nothing breaks callers, but our own code or tests need a change to build or pass.</summary>
+    public const int OurCodeNeedsChange = 4;
 }
 
 /// <summary>The report, for the terminal and for openapi/CHANGES.md.</summary>
+/// <param name="DeprecatedUses">Where our code and tests still use what this change deprecates.</param>
 internal sealed record SpecReport(
     string Title,
     IReadOnlyList<string> Carried,
     IReadOnlyList<Change> Changes,
     ClientReport? Client,
     IReadOnlyList<PublishedPart> Published,
-    IReadOnlyList<string> Notes)
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<Usage> DeprecatedUses)
 {
     public const string ApproveCommand = "bash build/approve-api.sh";
 
+    public const string TestCommand = "bash build/test.sh";
+
     public int Count(Impact impact) => Changes.Count(c => c.Impact == impact);
 
-    public bool IsBreaking =>
-        Count(Impact.Breaking) > 0 || Client is { } c && (c.Assembly.Any(a => a.Impact == Impact.Breaking) || c.CompileErrors.Count > 0);
+    /// <summary>A caller's code stops compiling or working: a BREAKING line in the spec or in the generated assembly.</summary>
+    public bool IsBreaking => Count(Impact.Breaking) > 0 || Client is { } c && c.Assembly.Any(a => a.Impact == Impact.Breaking);
 
-    public int ExitCode => IsBreaking ? ExitCodes.Breaking : ExitCodes.Ok;
+    /// <summary>Tests that fail for another reason than a snapshot to approve.</summary>
+    private List<FailedTest> TestsToFix => Client?.FailedTests?.Where(t => !t.IsApproval).ToList() ?? [];
+
+    /// <summary>Callers are fine, but our own code does not compile or our tests fail (beyond snapshot approvals).</summary>
+    public bool OurCodeNeedsChange => Client is { } c && (c.CompileErrors.Count > 0 || TestsToFix.Count > 0);
+
+    public int ExitCode => IsBreaking ? ExitCodes.Breaking : OurCodeNeedsChange ? ExitCodes.OurCodeNeedsChange : ExitCodes.Ok;
 
     private bool SurfaceChanged =>
-        Client is { } c && (c.Assembly.Count > 0 || c.FailedTests?.Any(t => t.Name.Contains("public_api_is_approved", StringComparison.Ordinal)) == true);
+        Client is { } c && (c.Assembly.Count > 0 || c.FailedTests?.Any(t => t.IsApproval) == true);
 
     public string Summary =>
-        $"{Count(Impact.Breaking)} breaking, {Count(Impact.Changed)} changed, {Count(Impact.NonBreaking)} non-breaking";
+        $"{Count(Impact.Breaking)} breaking, {Count(Impact.Changed)} changed, " +
+        (Count(Impact.Deprecated) > 0 ? $"{Count(Impact.Deprecated)} deprecated, " : "") +
+        $"{Count(Impact.NonBreaking)} non-breaking";
 
+    /// <summary>
+    /// The last line: the class follows from the lines above (BREAKING only when a line is), and "Next:" names every step
+    /// back to a green suite.
+    /// </summary>
     public string Verdict
     {
         get
         {
             var next = new List<string>();
-            if (Client is { CompileErrors.Count: > 0 })
+            if (Client is { CompileErrors.Count: > 0 } errors)
             {
-                next.Add("fix the code that no longer compiles");
+                next.Add($"fix the code that no longer compiles ({Plural(errors.CompileErrors.Count, "error")} in {string.Join(", ", errors.CompileErrors.Select(e => e.File).Distinct())})");
             }
 
             if (Client is { Usages.Count: > 0 } && IsBreaking)
@@ -63,12 +82,36 @@ internal sealed record SpecReport(
                 next.Add($"review the generated client's public API, then approve it once with `{ApproveCommand}`");
             }
 
+            if (TestsToFix.Count > 0)
+            {
+                next.Add($"make the failing {(TestsToFix.Count == 1 ? "test" : "tests")} pass ({string.Join(", ", TestsToFix.Select(t => t.Name))})");
+            }
+
+            if (Client?.FailedTests is null && Client is not { CompileErrors.Count: > 0 })
+            {
+                next.Add($"run `{TestCommand}` (this report did not run the tests)");
+            }
+            else if (next.Count > 0)
+            {
+                next.Add($"then `{TestCommand}` is green");
+            }
+
             var todo = next.Count == 0 ? "" : " Next: " + string.Join("; ", next) + ".";
-            return IsBreaking
-                ? $"{Summary}: BREAKING (exit 3).{todo}"
-                : Changes.Count == 0 && Client is not { Assembly.Count: > 0 }
-                    ? "no change for the client (exit 0)."
-                    : $"{Summary}: nothing breaks callers (exit 0).{todo}";
+            if (IsBreaking)
+            {
+                return $"{Summary}: BREAKING (exit 3).{todo}";
+            }
+
+            if (OurCodeNeedsChange)
+            {
+                return $"{Summary}: nothing breaks callers; our code needs a change (exit 4).{todo}";
+            }
+
+            return Changes.Count == 0 && Client is not { Assembly.Count: > 0 }
+                ? "no change for the client (exit 0)."
+                : $"{Summary}: nothing breaks callers (exit 0).{todo}";
+
+            static string Plural(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
         }
     }
 
@@ -108,6 +151,14 @@ internal sealed record SpecReport(
                 var failed => $"Tests after regeneration: {failed.Count} fail:",
             });
             Lines(s, client.FailedTests?.Select(t => t.ToString()) ?? [], null);
+        }
+
+        if (DeprecatedUses.Count > 0)
+        {
+            s.AppendLine("Still using what the vendor deprecated (works until the vendor removes it; CAMB0001 is allowed in Directory.Build.props):");
+            Lines(s, DeprecatedUses.GroupBy(u => u.File).Select(g => g.Count() == 1
+                ? g.Single().ToString()
+                : $"{g.Key}: {string.Join(", ", g.Select(u => u.Name).Distinct())} at lines {string.Join(", ", g.Select(u => u.Line))}"), "");
         }
 
         if (Published.Count > 0)
@@ -209,7 +260,7 @@ internal sealed record SpecReport(
         "# Changes to openapi/camb-api.yaml\n\n" +
         "Newest first. `build/update-spec.sh` writes an entry each time it takes in vendor text, so the change is\n" +
         "reviewed in the diff. Classes: BREAKING (code that compiled or worked stops), CHANGED (works, behaves\n" +
-        "differently), NON-BREAKING (documentation, or something new).\n\n";
+        "differently), DEPRECATED (works; consumers see [Obsolete], CAMB0001), NON-BREAKING (documentation, or something new).\n\n";
 
     /// <summary>openapi/CHANGES.md with this report's entry on top.</summary>
     public static string Prepend(string? existing, string entry)

@@ -71,22 +71,44 @@ public sealed class ClientViewTests
     }
 
     [Test]
-    public void Failed_tests_are_read_with_the_first_line_of_their_message()
+    public void Failed_tests_are_read_from_trx_with_their_class_and_the_first_line_of_their_message()
     {
-        const string output = """
-            Test run for /repo/tests/CambApi.Contract.Tests/bin/Debug/net10.0/CambApi.Contract.Tests.dll (.NETCoreApp,Version=v10.0)
-              Failed Client_public_api_is_approved [321 ms]
-              Error Message:
-               The generated client (CambApi.Client)'s public API changed (openapi/camb-api.yaml or nswag.json changed):
-              + OrchestratorPipelineResult: public double? Progress { get; set; }
-              Stack Trace:
-            Failed!  - Failed:     1, Passed:    96, Skipped:     0, Total:    97, Duration: 1 s - CambApi.Contract.Tests.dll (net10.0)
-            """;
-
-        Assert.That(ClientView.FailedTests(output).Select(t => t.ToString()), Is.EqualTo(new[]
+        var results = Directory.CreateTempSubdirectory("camb-trx-").FullName;
+        try
         {
-            "Client_public_api_is_approved: The generated client (CambApi.Client)'s public API changed (openapi/camb-api.yaml or nswag.json changed):",
-        }));
+            File.WriteAllText(Path.Combine(results, "contract.trx"), """
+                <?xml version="1.0" encoding="utf-8"?>
+                <TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010">
+                  <Results>
+                    <UnitTestResult testId="a" testName="Client_public_api_is_approved" outcome="Failed">
+                      <Output><ErrorInfo><Message>The generated client (CambApi.Client)'s public API changed:
+                + OrchestratorPipelineResult: public double? Progress { get; set; }</Message></ErrorInfo></Output>
+                    </UnitTestResult>
+                    <UnitTestResult testId="b" testName="Reads_input" outcome="Failed">
+                      <Output><ErrorInfo><Message>KeyNotFoundException : The given key 'input' was not present.</Message></ErrorInfo></Output>
+                    </UnitTestResult>
+                    <UnitTestResult testId="c" testName="Passes" outcome="Passed" />
+                  </Results>
+                  <TestDefinitions>
+                    <UnitTest id="a" name="Client_public_api_is_approved"><TestMethod className="CambApi.Contract.Tests.SnapshotTests" name="Client_public_api_is_approved" /></UnitTest>
+                    <UnitTest id="b" name="Reads_input"><TestMethod className="CambApi.Tests.SimulatorValidationTests" name="Reads_input" /></UnitTest>
+                    <UnitTest id="c" name="Passes"><TestMethod className="CambApi.Tests.X" name="Passes" /></UnitTest>
+                  </TestDefinitions>
+                </TestRun>
+                """);
+
+            var failed = ClientView.FailedTests(results);
+
+            Assert.That(failed.Select(t => (t.ToString(), t.IsApproval)), Is.EqualTo(new[]
+            {
+                ("Client_public_api_is_approved: The generated client (CambApi.Client)'s public API changed:", true),
+                ("Reads_input: KeyNotFoundException : The given key 'input' was not present.", false),
+            }));
+        }
+        finally
+        {
+            Directory.Delete(results, recursive: true);
+        }
     }
 
     [Test]

@@ -74,9 +74,35 @@ public sealed class SpecDiffTests
     [Test]
     public void A_response_field_that_may_now_be_null_breaks()
     {
-        var changes = Diff("        task_id:\n          type: string\n", "        task_id:\n          anyOf:\n            - type: string\n            - type: 'null'\n");
-        Assert.That(changes, Is.EqualTo(new[] { "BREAKING      schema OrchestratorPipelineCallResult.task_id: may now be null (string → string | null)" }));
+        var changes = Diff("        msg:\n          type: string\n", "        msg:\n          anyOf:\n            - type: string\n            - type: 'null'\n");
+        Assert.That(changes, Is.EqualTo(new[] { "BREAKING      schema ValidationError.msg: may now be null (string → string | null)" }));
     }
+
+    [Test]
+    public void Deprecations_are_their_own_class_with_the_csharp_name_consumers_see()
+    {
+        var changes = SpecDiff.Compare(Yaml.Load(Spec, "old"), Yaml.Load(Spec
+            .Replace("      operationId: get_audio_separation_run_info_audio_separation_result__run_id__get\n",
+                "      operationId: get_audio_separation_run_info_audio_separation_result__run_id__get\n      deprecated: true\n", StringComparison.Ordinal)
+            .Replace("        foreground_audio_url:\n          type: string\n", "        foreground_audio_url:\n          type: string\n          deprecated: true\n", StringComparison.Ordinal)
+            .Replace("            title: Traceparent\n          x-source: 'reconstructed: @camb-ai/sdk 1.0.1 wire traffic (traceparent header on the batch call)'\n",
+                "            title: Traceparent\n          deprecated: true\n          x-source: 'reconstructed: @camb-ai/sdk 1.0.1 wire traffic (traceparent header on the batch call)'\n", StringComparison.Ordinal), "new"));
+
+        Assert.That(changes.Select(c => c.ToString()), Is.EqualTo(new[]
+        {
+            "DEPRECATED    GET /audio-separation-result/{run_id}: deprecated by the vendor (CambApiRestClient.GetAudioSeparationRunInfoAsync is [Obsolete], CAMB0001)",
+            "DEPRECATED    POST /audio-separation-results header parameter traceparent: deprecated by the vendor",
+            "DEPRECATED    schema AudioSeparationRunInfoResponse.foreground_audio_url: deprecated by the vendor (AudioSeparationRunInfoResponse.ForegroundAudioUrl is [Obsolete], CAMB0001)",
+        }));
+        Assert.That(changes.Select(c => c.DeprecatedName), Is.EqualTo(new[] { "GetAudioSeparationRunInfoAsync", null, "ForegroundAudioUrl" }), "the names the report looks for in our code");
+    }
+
+    [Test]
+    public void A_moved_operation_with_the_same_id_keeps_its_method_and_says_only_that_it_moved() =>
+        Assert.That(Diff("  /audio-separation-result/{run_id}:\n", "  /v2/audio-separation-result/{run_id}:\n"), Is.EqualTo(new[]
+        {
+            "BREAKING      GET /audio-separation-result/{run_id}: moved → GET /v2/audio-separation-result/{run_id}",
+        }));
 
     [Test]
     public void A_changed_key_header_breaks() =>

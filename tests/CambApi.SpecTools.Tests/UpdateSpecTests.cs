@@ -23,6 +23,16 @@ public sealed class UpdateSpecTests
         "BREAKING      GET /audio-separation-result/{run_id}: new required query parameter region (string)")]
     [TestCase("description-only.txt", 0,
         "NON-BREAKING  schema AudioSeparationRunInfoResponse.foreground_audio_url: description \"…detected foreground audio.\" → \"…detected foreground audio track.\"")]
+    [TestCase("deprecated-operation.txt", 0,
+        "DEPRECATED    GET /audio-separation-result/{run_id}: deprecated by the vendor (CambApiRestClient.GetAudioSeparationRunInfoAsync is [Obsolete], CAMB0001)")]
+    [TestCase("documented-404.txt", 0,
+        "CHANGED       GET /audio-separation-result/{run_id}: response 404 documented (the client now maps it instead of a generic CambApiException)")]
+    [TestCase("richer-validation-error.txt", 0,
+        "CHANGED       schema ValidationError: new optional response field: input (any)")]
+    [TestCase("richer-validation-error.txt", 0,
+        "CHANGED       schema ValidationError: new optional response field: ctx (object)")]
+    [TestCase("moved-operation.txt", 3,
+        "BREAKING      GET /audio-separation-result/{run_id}: moved → GET /v2/audio-separation-result/{run_id}")]
     public void A_vendor_update_is_reported_by_class_and_applied(string fixture, int exit, string line)
     {
         using var repo = new TempRepo();
@@ -60,7 +70,48 @@ public sealed class UpdateSpecTests
         var result = repo.Update("description-only.txt");
 
         Assert.That(ChangeLines(result.Output), Has.Count.EqualTo(1), result.Output);
-        Assert.That(Lines(result.Output), Does.Contain("0 breaking, 0 changed, 1 non-breaking: nothing breaks callers (exit 0)."));
+        Assert.That(Lines(result.Output), Does.Contain("0 breaking, 0 changed, 1 non-breaking: nothing breaks callers (exit 0). Next: run `bash build/test.sh` (this report did not run the tests)."));
+    }
+
+    [Test]
+    public void A_deprecation_lists_where_our_code_still_uses_it()
+    {
+        using var repo = new TempRepo();
+        var source = Path.Combine(repo.Root, "src", "CambApi", "Results.cs");
+        Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+        File.WriteAllText(source, "var result = await Rest.GetAudioSeparationRunInfoAsync(runId);\n");
+
+        var result = repo.Update("deprecated-operation.txt");
+
+        Assert.That(result.Exit, Is.Zero, result.Output);
+        Assert.That(Lines(result.Output), Does.Contain("src/CambApi/Results.cs:1  GetAudioSeparationRunInfoAsync  (var result = await Rest.GetAudioSeparationRunInfoAsync(runId);)"));
+        Assert.That(Lines(result.Output), Does.Contain(
+            "0 breaking, 0 changed, 1 deprecated, 1 non-breaking: nothing breaks callers (exit 0). Next: run `bash build/test.sh` (this report did not run the tests)."));
+    }
+
+    [Test]
+    public void A_moved_operation_keeps_its_method_name_in_the_report()
+    {
+        using var repo = new TempRepo();
+
+        var result = repo.Update("moved-operation.txt");
+
+        Assert.That(ChangeLines(result.Output), Has.None.Contains("operationId").And.None.Contains("C# method"), result.Output);
+    }
+
+    [Test]
+    public void A_new_operation_in_a_whole_document_is_added_and_breaks_nothing()
+    {
+        using var repo = new TempRepo();
+        repo.Update("openapi.json");
+
+        var result = repo.Update("openapi-new-operation.json");
+
+        Assert.That(result.Exit, Is.Zero, result.Output);
+        Assert.That(ChangeLines(result.Output), Is.EqualTo(new[]
+        {
+            "NON-BREAKING  DELETE /audio-separation/{task_id}: operation added (CambApiRestClient.CancelAudioSeparationAsync)",
+        }));
     }
 
     [TestCase("not-a-spec.txt", "no OpenAPI here")]
