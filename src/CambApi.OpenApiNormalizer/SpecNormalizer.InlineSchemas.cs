@@ -30,14 +30,15 @@ internal static partial class SpecNormalizer
             var name = MethodName(path, method, op);
             if (Child(op, "requestBody") is { } body)
             {
-                NameContent(body, $"{name}Request");
+                NameContent(body, $"{name}Request", $"The request body of {name}Async.");
             }
 
             foreach (var (status, response) in Child(op, "responses")?.Children.ToList() ?? [])
             {
                 if (status is YamlScalarNode { Value: { } code } && response is YamlMappingNode r)
                 {
-                    NameContent(r, $"{name}{StatusName(code)}Body");
+                    var why = Text(r, "description") is { Length: > 0 } d ? $" ({d.Trim().TrimEnd('.')})" : "";
+                    NameContent(r, InlineBodyName(name, code), $"The body of the {code} answer to {name}Async{why}.");
                 }
             }
         }
@@ -53,24 +54,25 @@ internal static partial class SpecNormalizer
             {
                 if (field is YamlScalarNode { Value: { } wire } && property is YamlMappingNode p)
                 {
-                    NameInPlace(p, $"{owner.Name}{PascalCase(wire)}", replace => properties.Children[field] = replace);
+                    NameInPlace(p, $"{owner.Name}{PascalCase(wire)}", $"The {wire} field of {owner.Name}.", replace => properties.Children[field] = replace);
                 }
             }
         }
 
-        void NameContent(YamlMappingNode holder, string name)
+        void NameContent(YamlMappingNode holder, string name, string description)
         {
             foreach (var (_, media) in Child(holder, "content")?.Children.ToList() ?? [])
             {
                 if (media is YamlMappingNode m && Child(m, "schema") is { } schema)
                 {
-                    NameInPlace(schema, name, replace => m.Children[new YamlScalarNode("schema")] = replace);
+                    NameInPlace(schema, name, description, replace => m.Children[new YamlScalarNode("schema")] = replace);
                 }
             }
         }
 
-        // A class-shaped schema is moved and replaced by a reference; arrays and maps keep their shape, their element is named.
-        void NameInPlace(YamlMappingNode schema, string name, Action<YamlMappingNode> replace)
+        // A class-shaped schema is moved and replaced by a reference; arrays and maps keep their shape, their element is
+        // named. A moved schema without a description gets one from its place: every generated type has XML docs.
+        void NameInPlace(YamlMappingNode schema, string name, string description, Action<YamlMappingNode> replace)
         {
             if (Child(schema, "properties") is { Children.Count: > 0 })
             {
@@ -82,6 +84,11 @@ internal static partial class SpecNormalizer
 
                 // NJsonSchema prefers an identifier-like title to the component's key; the title becomes the name too.
                 schema.Children[new YamlScalarNode("title")] = new YamlScalarNode(unique);
+                if (!schema.Children.ContainsKey(new YamlScalarNode("description")))
+                {
+                    schema.Children[new YamlScalarNode("description")] = new YamlScalarNode(description);
+                }
+
                 schemas.Children[new YamlScalarNode(unique)] = schema;
                 replace(new YamlMappingNode(new YamlScalarNode("$ref"), new YamlScalarNode($"#/components/schemas/{unique}")));
                 pending.Enqueue((unique, schema));
@@ -90,15 +97,18 @@ internal static partial class SpecNormalizer
 
             if (Child(schema, "items") is { } items)
             {
-                NameInPlace(items, $"{name}Item", r => schema.Children[new YamlScalarNode("items")] = r);
+                NameInPlace(items, $"{name}Item", $"An item of {name}.", r => schema.Children[new YamlScalarNode("items")] = r);
             }
 
             if (Child(schema, "additionalProperties") is { } values)
             {
-                NameInPlace(values, $"{name}Value", r => schema.Children[new YamlScalarNode("additionalProperties")] = r);
+                NameInPlace(values, $"{name}Value", $"A value of {name}.", r => schema.Children[new YamlScalarNode("additionalProperties")] = r);
             }
         }
     }
+
+    /// <summary>The C# name of an operation's inline body for <paramref name="status"/>: <c>GetAudioSeparationRunInfoNotFoundBody</c>.</summary>
+    internal static string InlineBodyName(string methodName, string status) => $"{methodName}{StatusName(status)}Body";
 
     /// <summary>"404" → NotFound, "200" → Ok, "4XX" → ClientError, "default" → Default: the status as a word.</summary>
     internal static string StatusName(string status) => status.ToUpperInvariant() switch

@@ -236,7 +236,8 @@ public sealed class NormalizerTests
         var schemas = (YamlMappingNode)Path(root, "components", "schemas");
         Assert.That(schemas.Children.Keys.Select(Flow), Is.EquivalentTo(new[] { "E", "ECtx", "GetRunOkBodyItem", "GetRunNotFoundBody", "GetRunNotFoundBodyWhere" }));
         Assert.That(Flow(Path(schemas, "GetRunNotFoundBody")), Is.EqualTo(
-            "{type: object, required: [detail], properties: {detail: {type: string}, where: {$ref: #/components/schemas/GetRunNotFoundBodyWhere}}, title: GetRunNotFoundBody}"));
+            "{type: object, required: [detail], properties: {detail: {type: string}, where: {$ref: #/components/schemas/GetRunNotFoundBodyWhere}}, title: GetRunNotFoundBody, " +
+            "description: The body of the 404 answer to GetRunAsync (none).}"));
         Assert.That(Flow(Path(schemas, "E", "properties", "any")), Is.EqualTo("{type: object, title: Any}"), "an object without properties is no class; left alone");
         var again = SpecNormalizer.Normalize(spec);
         Assert.That(again, Is.EqualTo(SpecNormalizer.Normalize(spec)), "the same names on every run");

@@ -114,7 +114,7 @@ public sealed class RequestConformanceTests : ApiStubFixture
         other.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody(OkBody));
         Server.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(302).WithHeader("Location", other.Url + "/x"));
 
-        var error = await Assert.ThrowsAsync<CambApiException>(() => Client.GetAudioSeparationRunInfoAsync(1));
+        var error = await Assert.CatchAsync<CambApiException>(() => Client.GetAudioSeparationRunInfoAsync(1));
 
         Assert.That(error!.StatusCode, Is.EqualTo(302));
         Assert.That(other.LogEntries, Is.Empty);

@@ -108,10 +108,12 @@ public sealed class UpdateSpecTests
         var result = repo.Update("openapi-new-operation.json");
 
         Assert.That(result.Exit, Is.Zero, result.Output);
-        Assert.That(ChangeLines(result.Output), Is.EqualTo(new[]
+        Assert.That(Lines(result.Output), Does.Contain("added from vendor text: paths//audio-separation/{task_id}/cancel"));
+        Assert.That(ChangesForTheClient(result.Output), Is.EqualTo(new[]
         {
-            "NON-BREAKING  DELETE /audio-separation/{task_id}: operation added (CambApiRestClient.CancelAudioSeparationAsync)",
+            "NON-BREAKING  POST /audio-separation/{task_id}/cancel: operation added (CambApiRestClient.CancelAudioSeparationAsync)",
         }));
+        Assert.That(repo.Spec, Does.Contain("  /audio-separation/{task_id}/cancel:\n    x-source: verbatim\n"));
     }
 
     [TestCase("not-a-spec.txt", "no OpenAPI here")]
@@ -283,6 +285,11 @@ public sealed class UpdateSpecTests
         "CHANGED       schema TaskStatus: new enum value CANCELLED; the client keeps a status it does not know and treats it as not finished (polls on until MaxWait); if it is final, add it to SeparationStatus.IsTerminal";
 
     internal static List<string> Lines(string output) => output.Split('\n').Select(l => l.Trim()).ToList();
+
+    /// <summary>The lines of the report's "What changes for the client" section (not what adopting a part would change).</summary>
+    internal static List<string> ChangesForTheClient(string output) =>
+        ChangeLines(string.Join('\n', Lines(output).SkipWhile(l => !l.StartsWith("What changes", StringComparison.Ordinal)).Skip(1)
+            .TakeWhile(l => ChangeLines(l).Count > 0)));
 
     /// <summary>The report's change lines, classified.</summary>
     internal static List<string> ChangeLines(string output) =>

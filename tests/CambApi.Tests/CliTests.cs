@@ -229,7 +229,7 @@ public sealed class CliTests
             .Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
         using (var client = new AudioSeparationClient(new AudioSeparationClientOptions { ApiKey = lines["CAMB_API_KEY"], Endpoint = new Uri(lines["CAMB_BASE_URL"]) }))
         {
-            var error = await Assert.ThrowsAsync<CambApi.Client.CambApiException>(() => client.GetResultAsync(1));
+            var error = await Assert.CatchAsync<CambApi.Client.CambApiException>(() => client.GetResultAsync(1));
             Assert.That(error!.StatusCode, Is.EqualTo(404), "the key was accepted (401 otherwise) and run 1 does not exist");
         }
 

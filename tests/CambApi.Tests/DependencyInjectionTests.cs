@@ -39,7 +39,7 @@ public sealed class DependencyInjectionTests : WorkflowFixture
         services.AddCambApi(Config(("CambApi:ApiKey", Key), ("CambApi:Endpoint", Api.Url + "/apis")), o => o.TimeProvider = Time);
         await using var provider = services.BuildServiceProvider();
 
-        var error = await Assert.ThrowsAsync<CambApi.Client.CambApiException>(() => provider.GetRequiredService<AudioSeparationClient>().GetResultAsync(4));
+        var error = await Assert.CatchAsync<CambApi.Client.CambApiException>(() => provider.GetRequiredService<AudioSeparationClient>().GetResultAsync(4));
 
         Assert.That(error!.StatusCode, Is.EqualTo(301));
         Assert.That(Storage.LogEntries, Is.Empty);

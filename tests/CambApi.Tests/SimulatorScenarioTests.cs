@@ -157,7 +157,7 @@ public sealed class SimulatorScenarioTests
         using var form = new MemoryStream(Wav);
         var task = await rest.CreateAudioSeparationAsync(media_file: new FileParameter(form, "take.wav"));
 
-        var error = await Assert.ThrowsAsync<CambApiException>(() => rest.GetAudioSeparationStatusAsync(task.TaskId!));
+        var error = await Assert.CatchAsync<CambApiException>(() => rest.GetAudioSeparationStatusAsync(task.TaskId!));
         var status = await rest.GetAudioSeparationStatusAsync(task.TaskId!);
 
         Assert.That(error.IsUnreadableAnswer, Is.True, error.Message);

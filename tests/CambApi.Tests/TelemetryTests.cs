@@ -82,7 +82,7 @@ public sealed class TelemetryTests
         await using var sim = await CambSimulator.StartAsync(new SimulatorOptions { ProcessingTime = TimeSpan.Zero });
         using var client = sim.CreateClient();
 
-        await Assert.ThrowsAsync<CambApi.Client.CambApiException>(() => client.ResumeSeparation("no-such-task").UpdateStatusAsync());
+        await Assert.CatchAsync<CambApi.Client.CambApiException>(() => client.ResumeSeparation("no-such-task").UpdateStatusAsync());
 
         var poll = spans.Single(s => s.OperationName == "camb.poll");
         Assert.That((poll.Status, poll.GetTagItem("error.type"), poll.GetTagItem("camb.task_id")), Is.EqualTo((ActivityStatusCode.Error, (object)"404", (object)"no-such-task")));

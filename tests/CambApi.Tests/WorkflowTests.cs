@@ -126,7 +126,7 @@ public sealed class WorkflowTests : WorkflowFixture
         Api.Given(Request.Create().WithPath("/apis/audio-separation").UsingPost()).RespondWith(Json(200, body));
         using var client = Client();
 
-        var error = await Assert.ThrowsAsync<CambApiException>(() => client.StartSeparationAsync(Input()));
+        var error = await Assert.CatchAsync<CambApiException>(() => client.StartSeparationAsync(Input()));
 
         Assert.That(error!.Message, Is.EqualTo("The service's answer (HTTP 200) could not be read: The service accepted the upload but returned no task id."));
         Assert.That(error.StatusCode, Is.EqualTo(200));
@@ -388,7 +388,7 @@ public sealed class WorkflowTests : WorkflowFixture
         Api.Given(Request.Create().WithPath("/apis/audio-separation").UsingPost()).RespondWith(Json(500, "{}"));
         using var client = Client();
 
-        var error = await Assert.ThrowsAsync<CambApiException>(() => Drive(client.StartSeparationAsync(Input())));
+        var error = await Assert.CatchAsync<CambApiException>(() => Drive(client.StartSeparationAsync(Input())));
 
         Assert.That(error!.StatusCode, Is.EqualTo(500));
         Assert.That(Api.LogEntries, Has.Count.EqualTo(1));
@@ -402,7 +402,7 @@ public sealed class WorkflowTests : WorkflowFixture
         using var client = Client();
         using var stream = new ForwardOnlyStream(new byte[5000]);
 
-        await Assert.ThrowsAsync<CambApiException>(() => Drive(client.StartSeparationAsync(stream, "live.wav")));
+        await Assert.CatchAsync<CambApiException>(() => Drive(client.StartSeparationAsync(stream, "live.wav")));
 
         Assert.That(Api.LogEntries, Has.Count.EqualTo(1));
     }
@@ -413,7 +413,7 @@ public sealed class WorkflowTests : WorkflowFixture
         Api.Given(Request.Create().WithPath("/apis/audio-separation-result/6").UsingGet()).RespondWith(Json(502, "<html/>"));
         using var client = Client(o => o.MaxRetries = 2);
 
-        var error = await Assert.ThrowsAsync<CambApiException>(() => Drive(client.GetResultAsync(6)));
+        var error = await Assert.CatchAsync<CambApiException>(() => Drive(client.GetResultAsync(6)));
 
         Assert.That(error!.StatusCode, Is.EqualTo(502));
         Assert.That(Api.LogEntries, Has.Count.EqualTo(3));
@@ -427,7 +427,7 @@ public sealed class WorkflowTests : WorkflowFixture
         Storage.Given(Request.Create().UsingAnyMethod()).RespondWith(Json(200, "{}"));
         using var client = Client();
 
-        var error = await Assert.ThrowsAsync<CambApiException>(() => Drive(client.GetResultAsync(12)));
+        var error = await Assert.CatchAsync<CambApiException>(() => Drive(client.GetResultAsync(12)));
 
         Assert.That(error!.StatusCode, Is.EqualTo(302));
         Assert.That(Storage.LogEntries, Is.Empty, "the redirect target never received the request, let alone the key");
