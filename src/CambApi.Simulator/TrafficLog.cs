@@ -57,15 +57,21 @@ internal sealed class TrafficLog
     /// <summary>Marks the request as an upload of <paramref name="fileName"/> for the log.</summary>
     public static void NoteUpload(HttpContext context, string fileName, long length) => context.Items[UploadKey] = new Upload(fileName, length);
 
-    /// <summary>Middleware: records each request once it has been answered.</summary>
+    /// <summary>
+    /// Middleware: records each request as its answer starts — before the client can have read the answer, so a caller
+    /// that finished its work finds every request it made in the log (recorded at the end, a download's entry raced its
+    /// caller). A request that ends without an answer is recorded as it ends.
+    /// </summary>
     public Func<HttpContext, RequestDelegate, Task> Recorder(SimulatorHost host) => async (context, next) =>
     {
-        try
+        var recorded = 0;
+        void Record()
         {
-            await next(context).ConfigureAwait(false);
-        }
-        finally
-        {
+            if (Interlocked.Exchange(ref recorded, 1) == 1)
+            {
+                return;
+            }
+
             var request = context.Request;
             var headers = request.Headers.ToDictionary(
                 h => h.Key.ToLowerInvariant(),
@@ -78,6 +84,20 @@ internal sealed class TrafficLog
             {
                 _requests.Add(entry);
             }
+        }
+
+        context.Response.OnStarting(() =>
+        {
+            Record();
+            return Task.CompletedTask;
+        });
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        finally
+        {
+            Record();
         }
     };
 
