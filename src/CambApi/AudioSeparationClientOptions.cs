@@ -101,7 +101,7 @@ public sealed class AudioSeparationClientOptions
 
         if (_invalidEnvironmentEndpoint is not null)
         {
-            errors.Add($"{EndpointEnvironmentVariable} ('{_invalidEnvironmentEndpoint}') is not an http(s) URL; fix or unset it, or set CambApi:Endpoint.");
+            errors.Add($"{EndpointEnvironmentVariable} ('{_invalidEnvironmentEndpoint}') is not an http(s) URL; fix or unset it, or set the endpoint explicitly (CambApi:Endpoint, camb --base-url).");
         }
         else if (Endpoint is not { IsAbsoluteUri: true } || (Endpoint.Scheme != Uri.UriSchemeHttps && !Endpoint.IsLoopback))
         {

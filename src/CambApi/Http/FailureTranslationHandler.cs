@@ -23,7 +23,7 @@ internal sealed class FailureTranslationHandler(TimeSpan attemptTimeout) : Deleg
         }
         catch (Exception e) when (e is HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {
-            throw new CambConnectionException(HostOf(request.RequestUri), CambConnectionException.Classify(e), e);
+            throw new CambConnectionException(HostOf(request.RequestUri), TransportFailureClassifier.Classify(e), e);
         }
     }
 
