@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using CambApi.Cli.Commands;
-using CambApi.Simulator;
 
 namespace CambApi.Cli;
 

@@ -1,5 +1,3 @@
-using CambApi.Simulator;
-
 namespace CambApi.Cli;
 
 /// <summary>How to reach the API: from the recursive options, else the environment.</summary>
@@ -11,8 +9,12 @@ internal sealed record Connection(string? ApiKey, string? BaseUrl, TimeSpan? Req
     /// The client for a command: on the embedded <paramref name="simulator"/> when there is one. <paramref name="configure"/>
     /// is the tests' hook (fake time, quick retries); the CLI itself never sets it.
     /// </summary>
+    /// <remarks>
+    /// Only <c>--base-url</c> is read here: <c>CAMB_BASE_URL</c> and <c>CAMB_API_KEY</c> are read, and every setting checked,
+    /// once, by <see cref="AudioSeparationClientOptions"/> — the same rules as for a library user.
+    /// </remarks>
     /// <exception cref="ArgumentException">A bad URL, a missing or malformed key: nothing is sent.</exception>
-    public AudioSeparationClient CreateClient(TimeSpan? timeout, CambSimulator? simulator, Action<AudioSeparationClientOptions>? configure)
+    public AudioSeparationClient CreateClient(TimeSpan? timeout, EmbeddedSimulator? simulator, Action<AudioSeparationClientOptions>? configure)
     {
         if (simulator is not null)
         {
@@ -20,12 +22,11 @@ internal sealed record Connection(string? ApiKey, string? BaseUrl, TimeSpan? Req
         }
 
         var options = new AudioSeparationClientOptions { ApiKey = ApiKey };
-        var url = BaseUrl ?? Environment.GetEnvironmentVariable(BaseUrlVariable);
-        if (url is not null)
+        if (BaseUrl is not null)
         {
-            options.Endpoint = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+            options.Endpoint = Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
                 ? uri
-                : throw new ArgumentException($"'{url}' is not an http(s) URL; check --base-url or {BaseUrlVariable}.");
+                : throw new ArgumentException($"'{BaseUrl}' is not an http(s) URL; check --base-url.");
         }
 
         Apply(options, timeout, configure);

@@ -79,5 +79,5 @@ internal static class DownloadCommand
 
     /// <summary>An entry for a job the journal does not know, named as the library names a checkpoint's files.</summary>
     private static JournalEntry NewEntry(SeparationCheckpoint checkpoint) =>
-        new() { Stem = AudioSeparationClient.OutputNameFor(checkpoint), TaskId = checkpoint.TaskId, RunId = checkpoint.RunId };
+        new() { Stem = OutputNames.For(checkpoint), TaskId = checkpoint.TaskId, RunId = checkpoint.RunId };
 }

@@ -1,5 +1,3 @@
-using CambApi.Simulator;
-
 namespace CambApi.Cli.Commands;
 
 internal sealed record SeparateRequest(string[] Inputs, string Out, bool Simulate, bool Json, TimeSpan? Timeout, int Concurrency, bool Overwrite, Connection Connection);
@@ -52,7 +50,7 @@ internal static class SeparateCommand
             return Usage(console, foreign);
         }
 
-        await using var simulator = request.Simulate ? await CambSimulator.StartAsync(cancellationToken: cancellationToken) : null;
+        await using var simulator = request.Simulate ? await EmbeddedSimulator.StartAsync(cancellationToken) : null;
         AudioSeparationClient client;
         try
         {
@@ -125,59 +123,12 @@ internal static class SeparateCommand
 
         return files.Count > 0 ? files : throw new ArgumentException("no supported audio files (WAV, MP3, FLAC, AAC) in the inputs.");
 
-        static InputFile Described(ValidatedInput input) => new(input, input.FileName, AudioSeparationClient.OutputNameFor(input.Path));
+        static InputFile Described(ValidatedInput input) => new(input, input.FileName, OutputNames.For(input.Path));
     }
 
     internal static int Usage(CliConsole console, string message)
     {
         console.Error.WriteLine($"camb: {Failures.Trim(message)}");
         return ExitCodes.BadUsage;
-    }
-}
-
-/// <summary>Checks on the output folder made before anything is sent.</summary>
-internal static class OutputCheck
-{
-    /// <summary>The folder, made and proven writable once (by the library's own check); null and a problem for the user otherwise.</summary>
-    public static OutputFolder? Prepare(string folder, bool overwrite, out string? problem)
-    {
-        try
-        {
-            problem = null;
-            return new OutputFolder(PreparedFolder.Prepare(folder, "--out"), overwrite);
-        }
-        catch (ArgumentException e)
-        {
-            problem = e.Message;
-            return null;
-        }
-    }
-
-    /// <summary>"take" for take.foreground.wav or take.background.flac; null for any other name.</summary>
-    private static string? StemOf(string fileName)
-    {
-        foreach (var track in (ReadOnlySpan<string>)[".foreground.", ".background."])
-        {
-            var at = fileName.LastIndexOf(track, StringComparison.Ordinal);
-            if (at > 0)
-            {
-                return fileName[..at];
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>A file the outputs would replace that the journal did not write, described; null when there is none.</summary>
-    public static string? Foreign(BatchJournal journal, PreparedFolder folder, IEnumerable<string> stems)
-    {
-        // One pass over the folder, whatever the number of inputs (a per-stem search would read it once per file).
-        var wanted = stems.ToHashSet(StringComparer.Ordinal);
-        var foreign = Directory.EnumerateFiles(folder.Path)
-            .Where(f => Path.GetFileName(f) is var name && !name.StartsWith('.') && StemOf(name) is { } stem && wanted.Contains(stem))
-            .Where(f => !journal.Wrote(f)).Order(StringComparer.Ordinal).ToList();
-        return foreign.Count == 0 ? null
-            : $"{foreign[0]}{(foreign.Count > 1 ? $" (and {foreign.Count - 1} more)" : "")} already exists and was not written by camb; " +
-              "pass --overwrite to replace it, or choose another --out.";
     }
 }

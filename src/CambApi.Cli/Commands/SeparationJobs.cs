@@ -1,13 +1,9 @@
 using System.Security.Cryptography;
 using CambApi.Cli.Rendering;
 using CambApi.Client;
-using CambApi.Simulator;
 using Spectre.Console;
 
 namespace CambApi.Cli.Commands;
-
-/// <summary>Where a batch writes (made and checked once) and whether it may replace files it did not write.</summary>
-internal sealed record OutputFolder(PreparedFolder Folder, bool Overwrite);
 
 /// <summary>
 /// The work behind <c>separate</c> and <c>download</c>: each journal entry carried from its last recorded step (upload,
@@ -88,15 +84,15 @@ internal static class SeparationJobs
                 (entry.TaskId, entry.RunId) = (checkpoint.TaskId, checkpoint.RunId);
                 journal.Record(entry);
             },
-            TrackWritten = path =>
+            TrackWritten = written =>
             {
-                if (Path.GetFileName(path).StartsWith(entry.Stem + ".foreground.", StringComparison.Ordinal))
+                if (written.Track == SeparationTrack.Foreground)
                 {
-                    entry.Foreground = path;
+                    (entry.Foreground, entry.ForegroundBytes) = (written.Path, written.Bytes);
                 }
                 else
                 {
-                    entry.Background = path;
+                    (entry.Background, entry.BackgroundBytes) = (written.Path, written.Bytes);
                 }
 
                 journal.Record(entry);
@@ -116,9 +112,7 @@ internal static class SeparationJobs
                 files = await client.SeparateFileAsync(input!, output.Folder, options, cancellationToken);
             }
 
-            entry.ForegroundBytes = new FileInfo(files.ForegroundPath).Length;
-            entry.BackgroundBytes = new FileInfo(files.BackgroundPath).Length;
-            entry.Downloaded = true;
+            entry.Downloaded = true; // the sizes came with each track (TrackWritten)
             journal.Record(entry);
             return new FileOutcome(inputPath, name, Outcome.Ok, "SUCCESS", entry.TaskId, files.Result.RunId, files.ForegroundPath, files.BackgroundPath,
                 inputPath is null ? null : WavCheck.SumsToInput(inputPath, files));
@@ -165,30 +159,6 @@ internal static class SeparationJobs
         await using (file)
         {
             return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
-        }
-    }
-}
-
-/// <summary>For WAV, checks the vendor's promise: foreground + background == input, sample for sample.</summary>
-internal static class WavCheck
-{
-    public static bool? SumsToInput(string input, SeparatedFiles files)
-    {
-        if (!input.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) || !files.ForegroundPath.EndsWith(".wav", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        try
-        {
-            var original = PcmWav.Read(File.ReadAllBytes(input)).Samples;
-            var fg = PcmWav.Read(File.ReadAllBytes(files.ForegroundPath)).Samples;
-            var bg = PcmWav.Read(File.ReadAllBytes(files.BackgroundPath)).Samples;
-            return fg.Length == original.Length && bg.Length == original.Length && !original.Where((s, i) => fg[i] + bg[i] != s).Any();
-        }
-        catch (InvalidDataException)
-        {
-            return null; // not integer PCM (the real service may encode differently): nothing to compare
         }
     }
 }

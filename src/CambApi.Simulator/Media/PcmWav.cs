@@ -21,64 +21,8 @@ public sealed record PcmWav(int SampleRate, int Channels, int BitsPerSample, int
     /// <exception cref="InvalidDataException">Not a RIFF/WAVE file, or not 16/24-bit integer PCM.</exception>
     public static PcmWav Read(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 12 || !data[..4].SequenceEqual("RIFF"u8) || !data[8..12].SequenceEqual("WAVE"u8))
-        {
-            throw new InvalidDataException("Not a RIFF/WAVE file.");
-        }
-
-        int? rate = null, channels = null, bits = null;
-        var offset = 12;
-        while (offset + 8 <= data.Length)
-        {
-            var id = data.Slice(offset, 4);
-            var size = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(offset + 4, 4));
-            var body = offset + 8;
-            if (size < 0 || body + size > data.Length)
-            {
-                size = data.Length - body; // tolerate a truncated final chunk length, as most readers do
-            }
-
-            if (id.SequenceEqual("fmt "u8))
-            {
-                var format = BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(body, 2));
-                channels = BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(body + 2, 2));
-                rate = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(body + 4, 4));
-                bits = BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(body + 14, 2));
-                if (format == 0xFFFE && size >= 26)
-                {
-                    format = BinaryPrimitives.ReadUInt16LittleEndian(data.Slice(body + 24, 2)); // WAVE_FORMAT_EXTENSIBLE sub-format
-                }
-
-                if (format != 1 || bits is not (16 or 24) || channels is < 1 or > 8)
-                {
-                    throw new InvalidDataException($"Only 16- or 24-bit integer PCM is supported (format {format}, {bits} bits, {channels} channels).");
-                }
-            }
-            else if (id.SequenceEqual("data"u8))
-            {
-                if (rate is null)
-                {
-                    throw new InvalidDataException("The data chunk comes before the fmt chunk.");
-                }
-
-                var bytesPerSample = bits!.Value / 8;
-                var count = size / bytesPerSample / channels!.Value * channels.Value;
-                var samples = new int[count];
-                var pcm = data.Slice(body, count * bytesPerSample);
-                for (var i = 0; i < count; i++)
-                {
-                    samples[i] = bytesPerSample == 2
-                        ? BinaryPrimitives.ReadInt16LittleEndian(pcm.Slice(i * 2, 2))
-                        : (pcm[i * 3] | (pcm[(i * 3) + 1] << 8) | ((sbyte)pcm[(i * 3) + 2] << 16));
-                }
-
-                return new PcmWav(rate.Value, channels.Value, bits.Value, samples);
-            }
-
-            offset = body + size + (size & 1);
-        }
-
-        throw new InvalidDataException("No data chunk.");
+        var (rate, channels, bits, samples) = PcmWavReader.Read(data);
+        return new PcmWav(rate, channels, bits, samples);
     }
 
     /// <summary>The WAV file: a RIFF header and the samples in the same format as read.</summary>
