@@ -1,8 +1,15 @@
 #!/usr/bin/env bash
 # The test command (README quick start, and .ci/run): restore, build and test the whole solution.
 # Prints a final plain line "N passed, N failed". Snapshots are strict: a missing snapshot fails.
+#   usage: build/test.sh [--fast] [dotnet test options...]
+#   --fast: the inner loop — leaves out [Category("Slow")] (pack, trimmed publish, benchmark smoke); CI runs everything.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+
+args=()
+for arg in "$@"; do
+  if [ "$arg" = "--fast" ]; then args+=(--filter "TestCategory!=Slow"); else args+=("$arg"); fi
+done
 
 export SNAPSHOOTER_STRICT_MODE=true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
@@ -14,7 +21,7 @@ dotnet restore CambApi.sln || { echo "0 passed, 1 failed"; exit 1; }
 # ApiCompat (.config/dotnet-tools.json): the spec-update tests compare generated assemblies with it.
 dotnet tool restore || { echo "0 passed, 1 failed"; exit 1; }
 dotnet build CambApi.sln --no-restore || { echo "0 passed, 1 failed"; exit 1; }
-dotnet test CambApi.sln --no-build "$@" 2>&1 | tee "$log"
+dotnet test CambApi.sln --no-build ${args[@]+"${args[@]}"} 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # One summary line per test assembly: "Passed!  - Failed: 0, Passed: 58, Skipped: 0, Total: 58, ..."

@@ -15,13 +15,63 @@ internal static partial class ApprovedApi
     public const string ApproveCommand = "bash build/approve-api.sh";
 
     public static string[] Of(System.Reflection.Assembly assembly) =>
-        assembly.GeneratePublicApi(new ApiGeneratorOptions
+        ShowVirtualProperties(assembly, assembly.GeneratePublicApi(new ApiGeneratorOptions
         {
             ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute", "System.Runtime.CompilerServices.InternalsVisibleToAttribute"],
             // PublicApiGenerator skips Microsoft.* namespaces by default; AddCambApi lives in the DI namespace (as the
             // framework's own Add* methods do) and is public surface like any other.
             AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection"],
-        }).ReplaceLineEndings("\n").Split('\n');
+        }).ReplaceLineEndings("\n").Split('\n'));
+
+    /// <summary>
+    /// The properties a consumer can override, in every public type: overridable getter, and a type a consumer can derive from.
+    /// </summary>
+    internal static IEnumerable<(Type Type, System.Reflection.PropertyInfo Property)> OverridableProperties(System.Reflection.Assembly assembly) =>
+        from type in assembly.GetExportedTypes()
+        where type is { IsClass: true, IsSealed: false }
+        from property in type.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.DeclaredOnly)
+        where property.GetMethod is { IsVirtual: true, IsFinal: false, IsAbstract: false } getter && (getter.IsPublic || getter.IsFamily) &&
+              getter.GetBaseDefinition() == getter // declared here, not an override
+        select (type, property);
+
+    /// <summary>
+    /// PublicApiGenerator leaves <c>virtual</c> off a property whose setter is not public (<c>{ get; private set; }</c>), so
+    /// the approved surface under-stated what a consumer can mock. Each such line gets it back; VirtualMembersTests fails if
+    /// one is still missing.
+    /// </summary>
+    private static string[] ShowVirtualProperties(System.Reflection.Assembly assembly, string[] lines)
+    {
+        foreach (var (type, property) in OverridableProperties(assembly))
+        {
+            var (from, to) = TypeBlock(lines, type);
+            for (var i = from; i < to; i++)
+            {
+                if (Regex.IsMatch(lines[i], $@"^\s+(public|protected) (?!virtual |override |abstract )[^(]* {Regex.Escape(property.Name)} \{{"))
+                {
+                    lines[i] = Regex.Replace(lines[i], @"^(\s+(public|protected) )", "$1virtual ");
+                }
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>The lines of <paramref name="type"/>'s block: its declaration up to its closing brace (same indentation).</summary>
+    internal static (int From, int To) TypeBlock(string[] lines, Type type)
+    {
+        var name = type.Name.Split('`')[0];
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (TypeDeclaration().Match(lines[i].Trim()) is { Success: true } m && m.Groups["name"].Value.Split('<')[0].Trim() == name)
+            {
+                var indent = lines[i].Length - lines[i].TrimStart().Length;
+                var end = Array.FindIndex(lines, i + 1, l => l.Length > indent && l[indent] == '}' && l.Trim() == "}" && l.Length - l.TrimStart().Length == indent);
+                return (i, end < 0 ? lines.Length : end);
+            }
+        }
+
+        return (0, 0);
+    }
 
     public static void Match(string[] surface, string what, string cause)
     {

@@ -13,6 +13,7 @@ public sealed class AssemblyViewTests
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
 
     [Test]
+    [Category("Slow")] // builds the generated client twice (about 20 s): the whole suite runs it; build/test.sh --fast leaves it out
     public void A_renamed_response_field_reaches_the_generated_assembly_as_a_removed_property()
     {
         using var repo = new TempRepo();

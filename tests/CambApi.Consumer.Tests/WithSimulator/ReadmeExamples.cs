@@ -9,7 +9,7 @@ using OpenTelemetry.Trace;
 namespace CambApi.Consumer.Tests.WithSimulator;
 
 // The README's "Using the library" snippets, each between "// README: name" and "// README: end", quoted verbatim
-// (ReadmeSnippetTests in CambApi.Tests compares them). This project sees only the public surface, so a snippet that
+// (DocsTests in CambApi.Tests compares them). This project sees only the public surface, so a snippet that
 // compiles here compiles for a reader; the ones that need no real key also run, on the simulator.
 
 /// <summary>The README's library examples, compiled as a consumer's code and run where they need no real service.</summary>

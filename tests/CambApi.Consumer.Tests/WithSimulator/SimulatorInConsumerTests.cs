@@ -4,7 +4,7 @@ using CambApi.Simulator;
 namespace CambApi.Consumer.Tests.WithSimulator;
 
 // Written as a consumer's test project would use the simulator package; the README quotes the two regions below
-// and ReadmeSnippetTests checks the quotes still match, so the documented code is compiled and run here.
+// and DocsTests checks the quotes still match, so the documented code is compiled and run here.
 
 // README: per-run-fixture
 /// <summary>One simulator for every test in this namespace, started once per test run.</summary>

@@ -98,13 +98,13 @@ public sealed class InputValidationTests : WorkflowFixture
     [TestCase("../../etc/passwd", ExpectedResult = "passwd")]
     [TestCase("..", ExpectedResult = "separation")]
     [TestCase("a\u0001b", ExpectedResult = "a_b")]
-    public string Output_names_cannot_escape_the_folder(string name) => AudioSeparationClient.SafeFileName(name);
+    public string Output_names_cannot_escape_the_folder(string name) => OutputNames.Sanitize(name);
 
     [TestCase("https://s.example/x/f.wav?sig=1", ExpectedResult = ".wav")]
     [TestCase("https://s.example/x/f.FLAC", ExpectedResult = ".flac")]
     [TestCase("https://s.example/x/f.wav%2F..%2F..%2Fevil", ExpectedResult = ".audio")]
     [TestCase("https://s.example/x/noext", ExpectedResult = ".audio")]
-    public string Extensions_from_urls_are_plain(string url) => AudioSeparationClient.ExtensionOf(new Uri(url));
+    public string Extensions_from_urls_are_plain(string url) => OutputNames.ExtensionOf(new Uri(url));
 
     [Test]
     public void Missing_key_fails_when_the_client_is_made()

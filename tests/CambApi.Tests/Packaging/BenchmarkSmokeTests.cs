@@ -8,6 +8,7 @@ namespace CambApi.Tests;
 /// that measure. It measures nothing; the targets are checked by build/bench.sh.
 /// </summary>
 [TestFixture]
+[Category("Slow")] // packs, publishes or benchmarks: the whole suite runs it; build/test.sh --fast leaves it out
 [NonParallelizable]
 public sealed class BenchmarkSmokeTests
 {

@@ -8,6 +8,7 @@ namespace CambApi.Tests;
 /// its metadata, readme, XML docs and a symbols package; the CLI is a dotnet tool.
 /// </summary>
 [TestFixture]
+[Category("Slow")] // packs, publishes or benchmarks: the whole suite runs it; build/test.sh --fast leaves it out
 [NonParallelizable] // packs into obj/ of the projects the other tests run from
 public sealed class PackageTests
 {

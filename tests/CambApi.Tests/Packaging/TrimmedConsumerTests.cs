@@ -8,6 +8,7 @@ namespace CambApi.Tests;
 /// reads a result, a batch and a 422 correctly.
 /// </summary>
 [TestFixture]
+[Category("Slow")] // packs, publishes or benchmarks: the whole suite runs it; build/test.sh --fast leaves it out
 [NonParallelizable] // a publish: ILLink takes both cores for a while
 public sealed class TrimmedConsumerTests
 {

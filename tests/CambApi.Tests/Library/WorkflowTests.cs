@@ -1,13 +1,21 @@
+using CambApi.Client;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+
 namespace CambApi.Tests;
 
 /// <summary>
-/// The workflow's own rules (one place: <c>AudioSeparationClient.RunAsync</c>): a taken destination, before anything is
-/// sent and while the service works; finishing from a checkpoint without uploading; the stream overload.
+/// The workflow's own rules (one place: <c>AudioSeparationClient.RunAsync</c>): a file in, two files out in one call; a
+/// taken destination, before anything is sent and while the service works; finishing from a checkpoint without
+/// uploading; the stream overload.
 /// </summary>
 [TestFixture]
-public sealed class SeparationWorkflowTests : WorkflowFixture
+public sealed class WorkflowTests : WorkflowFixture
 {
     private static readonly byte[] Track = Enumerable.Range(0, 30_000).Select(i => (byte)(i * 11)).ToArray();
+
+    private static readonly byte[] ForegroundBytes = Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7)).ToArray();
+    private static readonly byte[] BackgroundBytes = Enumerable.Range(0, 50_000).Select(i => (byte)(i * 13)).ToArray();
 
     private string OutDir => Path.Combine(WorkDir, "out");
 
@@ -148,5 +156,58 @@ public sealed class SeparationWorkflowTests : WorkflowFixture
             Assert.That(create, Does.Contain("name=project_name").And.Contain("clips"));
             Assert.That(create, Does.Contain("filename=clip.flac").And.Contain("Content-Type: audio/flac"));
         });
+    }
+
+    [Test]
+    public async Task File_in_two_files_out_in_one_call()
+    {
+        GivenCreateReturns("task-1");
+        GivenStatuses("task-1", Status("PENDING"), Status("PENDING"), Status("SUCCESS", 77));
+        GivenResult(77);
+        GivenStorageServes("/bucket/f.wav", ForegroundBytes);
+        GivenStorageServes("/bucket/b.wav", BackgroundBytes);
+        using var client = Client();
+        var reports = new List<SeparateFileProgress>();
+        var checkpoints = new List<SeparationCheckpoint>();
+        var written = new List<WrittenTrack>();
+        var input = Input("interview.wav");
+        var output = Path.Combine(WorkDir, "out");
+
+        var files = await Drive(client.SeparateFileAsync(input, output, new SeparateFileOptions
+        {
+            Progress = new InlineProgress<SeparateFileProgress>(reports.Add),
+            CheckpointReached = checkpoints.Add,
+            TrackWritten = written.Add,
+        }));
+        var progress = reports.Where(r => r.Step == SeparationStep.Processing).Select(r => r.Status!).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(files.ForegroundPath, Is.EqualTo(Path.Combine(output, "interview.foreground.wav")));
+            Assert.That(files.BackgroundPath, Is.EqualTo(Path.Combine(output, "interview.background.wav")));
+            Assert.That(File.ReadAllBytes(files.ForegroundPath), Is.EqualTo(ForegroundBytes));
+            Assert.That(File.ReadAllBytes(files.BackgroundPath), Is.EqualTo(BackgroundBytes));
+            Assert.That(Directory.GetFiles(output), Has.Length.EqualTo(2), "no temporary files are left behind");
+            Assert.That(files.Result.RunId, Is.EqualTo(77));
+            Assert.That(progress.Select(p => p.Status.Value), Is.EqualTo(new[] { "PENDING", "PENDING", "SUCCESS" }));
+            Assert.That(progress.Select(p => p.Changed), Is.EqualTo(new[] { true, false, true }));
+            Assert.That(progress.Last().NextPollIn, Is.Null);
+            // One progress type for the whole way, in order: upload bytes up to the file's size, statuses, download bytes.
+            Assert.That(reports.Select(r => r.Step).Distinct(), Is.EqualTo(new[] { SeparationStep.Uploading, SeparationStep.Processing, SeparationStep.Downloading }));
+            Assert.That(reports.First(r => r.Step == SeparationStep.Uploading).Transfer!.Value.TotalBytes, Is.EqualTo(new FileInfo(input).Length));
+            Assert.That(reports.Last(r => r.Step == SeparationStep.Uploading).Transfer!.Value.Bytes, Is.EqualTo(new FileInfo(input).Length));
+            Assert.That(reports[^1].Transfer!.Value.Bytes, Is.EqualTo(ForegroundBytes.Length + BackgroundBytes.Length));
+            Assert.That(checkpoints, Is.EqualTo(new[] { new SeparationCheckpoint("task-1"), new SeparationCheckpoint("task-1", 77) }));
+            Assert.That(written.OrderBy(w => w.Track), Is.EqualTo(new[]
+            {
+                new WrittenTrack(SeparationTrack.Foreground, files.ForegroundPath, ForegroundBytes.Length),
+                new WrittenTrack(SeparationTrack.Background, files.BackgroundPath, BackgroundBytes.Length),
+            }), "each track says which it is, where it landed and its size");
+        });
+
+        // The result is fetched with the run id, never the task id.
+        Assert.That(Requests(Api, "/apis/audio-separation-result/").Select(e => e.RequestMessage!.AbsolutePath),
+            Is.EqualTo(new[] { "/apis/audio-separation-result/77" }));
+        Assert.That(Api.LogEntries.All(HasKeyHeader), "every API request carries the key");
     }
 }
