@@ -14,7 +14,11 @@ internal static class ExitCodes
     /// <summary>Ctrl+C (128 + SIGINT, as shells report it); the same command resumes.</summary>
     public const int Interrupted = 130;
 
+    /// <summary>SIGTERM (128 + 15: docker stop, systemd, a CI runner); the same command resumes.</summary>
+    public const int Terminated = 143;
+
     public const string Help =
         "Exit codes: 0 success, 1 failure, 2 bad usage (nothing was sent), 3 partial success in a batch, " +
-        "4 timed out (the task goes on: run the same command again), 130 interrupted (run the same command again).";
+        "4 timed out (the task goes on: run the same command again), 130 interrupted by Ctrl+C, 143 stopped by SIGTERM " +
+        "(run the same command again).";
 }
