@@ -6,7 +6,7 @@ using CambApi.Cli.Commands;
 namespace CambApi.Cli;
 
 /// <summary>The <c>camb</c> command line. Exit codes: see <see cref="ExitCodes"/>.</summary>
-internal static class CambCli
+internal static partial class CambCli
 {
     /// <param name="configureClient">Tests' hook on every client the command makes (fake time, quick retries).</param>
     public static async Task<int> RunAsync(string[] args, CliConsole console, Action<AudioSeparationClientOptions>? configureClient = null,
@@ -96,18 +96,24 @@ internal static class CambCli
             Description = "A fault for the next download request (repeatable, in order): an HTTP status (403), reset-after:BYTES, stall-after:BYTES",
             AllowMultipleArgumentsPerToken = false,
         };
-        var simulateCommand = new Command("simulate", "Run the simulator standalone, playing a scenario; prints its base URL and key (Ctrl+C stops it)")
+        var maxInFlight = new Option<int?>("--max-in-flight") { Description = "The vendor's concurrency limit: 429 with Retry-After beyond N tasks in progress", CustomParser = ParseOptionalCount };
+        var uploadRate = new Option<long?>("--upload-rate") { Description = "Read uploads at this many bytes a second: 65536, 64k, 1m", CustomParser = ParseRate };
+        var requestLog = new Option<string?>("--request-log") { Description = "Append one JSON line per API request (arrival time, method, path, status) to this file" };
+        var simulateCommand = new Command("simulate", "Run the simulator standalone, playing a scenario; prints its base URL and key (Ctrl+C or SIGTERM stops it)")
         {
             scenarioFile, processing, urlLifetime, outcomes, busyPolls, unavailableUploads, resetPolls, stallPolls, truncatedPolls, retryAfter, storageFaults,
+            maxInFlight, uploadRate, requestLog,
         };
         simulateCommand.SetAction((parse, _) => SimulateCommand.RunAsync(console, new SimulateRequest(
             parse.GetValue(scenarioFile), parse.GetValue(processing), parse.GetValue(urlLifetime), parse.GetValue(outcomes) ?? [],
             parse.GetValue(busyPolls), parse.GetValue(unavailableUploads), parse.GetValue(resetPolls), parse.GetValue(stallPolls),
-            parse.GetValue(truncatedPolls), parse.GetValue(retryAfter), parse.GetValue(storageFaults) ?? []), cancellationToken));
+            parse.GetValue(truncatedPolls), parse.GetValue(retryAfter), parse.GetValue(storageFaults) ?? [],
+            parse.GetValue(maxInFlight), parse.GetValue(uploadRate), parse.GetValue(requestLog)), cancellationToken));
 
+        var fleet = FleetCommand(console, Connection, configureClient, cancellationToken);
         var root = new RootCommand("camb: separate recordings into foreground and background tracks with CAMB.AI.\n" + ExitCodes.Help)
         {
-            separate, download, status, result, results, simulateCommand, apiKey, baseUrl, requestTimeout,
+            separate, download, status, result, results, simulateCommand, fleet, apiKey, baseUrl, requestTimeout,
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -146,6 +152,20 @@ internal static class CambCli
     }
 
     private static int? ParseOptionalCount(ArgumentResult result) => ParseCount(result);
+
+    /// <summary>Bytes a second: a whole number, optionally with k or m (1024-based).</summary>
+    private static long? ParseRate(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value.Trim().ToLowerInvariant() : "";
+        var (digits, scale) = text.EndsWith('k') ? (text[..^1], 1024L) : text.EndsWith('m') ? (text[..^1], 1024L * 1024) : (text, 1L);
+        if (long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0)
+        {
+            return value * scale;
+        }
+
+        result.AddError($"{(result.Parent as OptionResult)?.Option.Name ?? "the rate"}: '{text}' is not a rate in bytes a second (65536, 64k, 1m).");
+        return null;
+    }
 
     /// <summary>Run ids: positive whole numbers (64-bit), reported without the parser's .NET type names.</summary>
     private static long[] ParseRunIds(ArgumentResult result)

@@ -21,7 +21,16 @@ internal sealed record Connection(string? ApiKey, string? BaseUrl, TimeSpan? Req
             return simulator.CreateClient(o => Apply(o, timeout, configure));
         }
 
-        var options = new AudioSeparationClientOptions { ApiKey = ApiKey };
+        var options = new AudioSeparationClientOptions();
+        Configure(options, timeout, configure);
+        return new AudioSeparationClient(options);
+    }
+
+    /// <summary>Applies the command line's key, base URL and timeouts to <paramref name="options"/> (a fleet worker's DI client too).</summary>
+    /// <exception cref="ArgumentException">A --base-url that is not an http(s) URL.</exception>
+    public void Configure(AudioSeparationClientOptions options, TimeSpan? timeout, Action<AudioSeparationClientOptions>? configure)
+    {
+        options.ApiKey = ApiKey ?? options.ApiKey;
         if (BaseUrl is not null)
         {
             options.Endpoint = Uri.TryCreate(BaseUrl, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
@@ -30,7 +39,6 @@ internal sealed record Connection(string? ApiKey, string? BaseUrl, TimeSpan? Req
         }
 
         Apply(options, timeout, configure);
-        return new AudioSeparationClient(options);
     }
 
     /// <summary>--timeout bounds the whole wait (MaxWait); --request-timeout each HTTP attempt.</summary>

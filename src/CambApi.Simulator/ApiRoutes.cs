@@ -37,6 +37,11 @@ public sealed partial class CambSimulator
         {
             try
             {
+                if (_options.UploadBytesPerSecond is { } rate)
+                {
+                    await ReadSlowlyAsync(request, rate).ConfigureAwait(false);
+                }
+
                 form = await request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
             }
             catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
@@ -63,12 +68,32 @@ public sealed partial class CambSimulator
             return new RetryAfter(FastApiResponses.Detail(503, "Service temporarily unavailable"), outcome.RetryAfterSeconds);
         }
 
+        if (_options.MaxInFlight is { } max && _tasks.Values.Count(t => _options.TimeProvider.GetUtcNow() < t.ReadyAt) >= max)
+        {
+            // The vendor's concurrency limit: refused before any task exists.
+            return new RetryAfter(FastApiResponses.Detail(429, "Too many tasks in progress"), outcome.RetryAfterSeconds);
+        }
+
         var id = Guid.NewGuid().ToString();
         var task = new SimTask(file.FileName, buffer.ToArray(), outcome, _options.TimeProvider.GetUtcNow() + (outcome.ProcessingTime ?? _options.ProcessingTime));
         task.Finishing = new Lazy<Task<object>>(() => FinishAsync(task));
         _tasks[id] = task;
         _options.OnUploadAccepted(file.FileName, id, Interlocked.Increment(ref _uploads));
         return Results.Json(new { task_id = id });
+    }
+
+    /// <summary>Buffers the body at <paramref name="bytesPerSecond"/> (the client's send slows to match), then lets the form be read from it.</summary>
+    private async Task ReadSlowlyAsync(HttpRequest request, long bytesPerSecond)
+    {
+        request.EnableBuffering();
+        var chunk = new byte[Math.Clamp(bytesPerSecond / 10, 1, 64 * 1024)];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds((double)read / bytesPerSecond), _options.TimeProvider, request.HttpContext.RequestAborted).ConfigureAwait(false);
+        }
+
+        request.Body.Position = 0;
     }
 
     private async Task<IResult> StatusAsync(HttpContext context, string taskId)

@@ -107,7 +107,7 @@ public sealed partial class CambSimulator : IAsyncDisposable
         builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(o => o.MultipartBodyLengthLimit = 512L << 20);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 512L << 20);
         var app = builder.Build();
-        app.Use(_traffic.Recorder(host));
+        app.Use(_traffic.Recorder(host, _options));
         map(app);
         return app;
     }

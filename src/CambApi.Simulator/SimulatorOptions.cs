@@ -29,6 +29,23 @@ public sealed class SimulatorOptions
 
     internal void OnUploadAccepted(string fileName, string taskId, int count) => UploadAccepted?.Invoke(fileName, taskId, count);
 
+    /// <summary>
+    /// The vendor's concurrency limit: an upload that would make more than this many tasks PENDING at once is refused with
+    /// 429 and <c>Retry-After</c> (no task is created). Null: no limit.
+    /// </summary>
+    public int? MaxInFlight { get; set; }
+
+    /// <summary>
+    /// Reads each upload's body at this many bytes a second (null: as fast as it comes), so a test can stop a client mid-upload.
+    /// An upload cut off before its end creates no task.
+    /// </summary>
+    public long? UploadBytesPerSecond { get; set; }
+
+    /// <summary>Raised for each API request as its answer starts (the key's value redacted), with its arrival time: a traffic log across processes.</summary>
+    public event Action<RecordedRequest>? ApiRequestRecorded;
+
+    internal void OnApiRequestRecorded(RecordedRequest request) => ApiRequestRecorded?.Invoke(request);
+
     /// <summary>Faults for the storage host, one per download request, in order; requests after the last are served normally.</summary>
     public ConcurrentQueue<StorageFault> StorageFaults { get; } = new();
 }

@@ -38,6 +38,9 @@ public sealed record RecordedRequest(
 {
     /// <summary>What the API key header's value reads in <see cref="Headers"/>.</summary>
     public const string Redacted = "(redacted)";
+
+    /// <summary>When the request arrived (the simulator's clock).</summary>
+    public DateTimeOffset ArrivedAt { get; init; }
 }
 
 /// <summary>The requests both hosts received, in arrival order.</summary>
@@ -62,8 +65,9 @@ internal sealed class TrafficLog
     /// that finished its work finds every request it made in the log (recorded at the end, a download's entry raced its
     /// caller). A request that ends without an answer is recorded as it ends.
     /// </summary>
-    public Func<HttpContext, RequestDelegate, Task> Recorder(SimulatorHost host) => async (context, next) =>
+    public Func<HttpContext, RequestDelegate, Task> Recorder(SimulatorHost host, SimulatorOptions options) => async (context, next) =>
     {
+        var arrivedAt = options.TimeProvider.GetUtcNow();
         var recorded = 0;
         void Record()
         {
@@ -79,10 +83,15 @@ internal sealed class TrafficLog
                 StringComparer.OrdinalIgnoreCase);
             var upload = context.Items.TryGetValue(UploadKey, out var value) ? value as Upload : null;
             var entry = new RecordedRequest(host, request.Method, request.Path.Value ?? "/", host == SimulatorHost.Api ? request.QueryString.Value ?? "" : "",
-                headers, context.Response.StatusCode, upload?.Name, upload?.Length);
+                headers, context.Response.StatusCode, upload?.Name, upload?.Length) { ArrivedAt = arrivedAt };
             lock (_requests)
             {
                 _requests.Add(entry);
+            }
+
+            if (host == SimulatorHost.Api)
+            {
+                options.OnApiRequestRecorded(entry);
             }
         }
 

@@ -14,7 +14,10 @@ internal sealed record SimulateRequest(
     int? StallPolls,
     int? TruncatedPolls,
     TimeSpan? RetryAfter,
-    string[] StorageFaults);
+    string[] StorageFaults,
+    int? MaxInFlight = null,
+    long? UploadBytesPerSecond = null,
+    string? RequestLog = null);
 
 /// <summary>Runs the simulator standalone, playing a scenario, and says what each upload will meet.</summary>
 internal static class SimulateCommand
@@ -35,13 +38,32 @@ internal static class SimulateCommand
         }
 
         var options = scenario.ApplyTo(new SimulatorOptions());
+        options.MaxInFlight = request.MaxInFlight;
+        options.UploadBytesPerSecond = request.UploadBytesPerSecond;
+        using var requestLog = request.RequestLog is { } logPath ? new StreamWriter(logPath, append: true) { AutoFlush = true } : null;
+        if (requestLog is not null)
+        {
+            // One JSON line per API request, arrival first: tests across processes read when each request came (never the key).
+            options.ApiRequestRecorded += r =>
+            {
+                lock (requestLog)
+                {
+                    requestLog.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+                    {
+                        arrived_ms = r.ArrivedAt.ToUnixTimeMilliseconds(), method = r.Method, path = r.Path, status = r.StatusCode,
+                    }));
+                }
+            };
+        }
+
         options.UploadAccepted += (file, task, count) =>
             console.Error.WriteLine($"simulator: upload {count} accepted: {file} -> task {task}{Describe(scenario.OutcomeFor(file), " ({0})")}");
         await using var sim = await CambSimulator.StartAsync(options, cancellationToken);
         // The simulator's own key is not a secret: other tools need it to talk to the simulator.
         await console.Out.WriteLineAsync($"{Connection.BaseUrlVariable}={sim.BaseAddress}");
         await console.Out.WriteLineAsync($"CAMB_API_KEY={sim.ApiKey}");
-        await console.Error.WriteLineAsync($"Simulator running (tasks take {options.ProcessingTime.TotalSeconds:0.###} s{StorageSummary(scenario)}); Ctrl+C to stop.");
+        await console.Error.WriteLineAsync($"Simulator running (tasks take {options.ProcessingTime.TotalSeconds:0.###} s{StorageSummary(scenario)}" +
+                                           $"{(options.MaxInFlight is { } max ? $"; at most {max} tasks in progress" : "")}); Ctrl+C to stop.");
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);

@@ -235,15 +235,22 @@ internal sealed class FleetStore(FleetDatabase database, TimeProvider time)
 
     // ----- waiting, results, downloads -----
 
-    /// <summary>One more status read for a processing file, and when the next is due.</summary>
-    public Task<int> RecordPollAsync(string sha256, long nextStepAt, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE camb_fleet_files SET polls = polls + 1, next_step_at = @nextStepAt, updated_at = @now WHERE sha256 = @sha256 AND state = 'processing'",
-            new { sha256, nextStepAt, now = Now }, cancellationToken);
+    /// <summary>
+    /// One more status read for a processing file, and when the next is due — written only by the step that was due
+    /// (<paramref name="wasDueAt"/>), so a duplicated job ends its chain instead of doubling the polls. 1 when written.
+    /// </summary>
+    public Task<int> RecordPollAsync(string sha256, long? wasDueAt, long nextStepAt, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE camb_fleet_files SET polls = polls + 1, next_step_at = @nextStepAt, updated_at = @now " +
+            "WHERE sha256 = @sha256 AND state = 'processing' AND (next_step_at = @wasDueAt OR (next_step_at IS NULL AND @wasDueAt IS NULL))",
+            new { sha256, wasDueAt, nextStepAt, now = Now }, cancellationToken);
 
-    /// <summary>A status request that was refused (429, a pause): the next try is due later, and no status was read.</summary>
-    public Task<int> PostponeAsync(string sha256, long nextStepAt, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE camb_fleet_files SET next_step_at = @nextStepAt, updated_at = @now WHERE sha256 = @sha256 AND state IN ('admitted', 'processing', 'ready')",
-            new { sha256, nextStepAt, now = Now }, cancellationToken);
+    /// <summary>A step that could not be done now (a pause, a busy service): due again later, no status read. 1 when written.</summary>
+    public Task<int> PostponeAsync(string sha256, long? wasDueAt, long nextStepAt, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE camb_fleet_files SET next_step_at = @nextStepAt, updated_at = @now WHERE sha256 = @sha256 AND state IN ('admitted', 'processing', 'ready') " +
+            "AND (next_step_at = @wasDueAt OR (next_step_at IS NULL AND @wasDueAt IS NULL))",
+            new { sha256, wasDueAt, nextStepAt, now = Now }, cancellationToken);
 
     /// <summary>The run's checkpoint: processing → ready with the run id; from here the file is only downloaded.</summary>
     public async Task<bool> RecordRunAsync(string sha256, long runId, CancellationToken cancellationToken) =>
@@ -282,15 +289,29 @@ internal sealed class FleetStore(FleetDatabase database, TimeProvider time)
             "WHERE sha256 = @sha256 AND state = @from",
             new { sha256, from = Text(from), code, message, now = Now }, cancellationToken);
 
+    /// <summary>The service refused the upload (no task was created): failed, written only by the attempt that holds the claim.</summary>
+    public Task<int> MarkUploadFailedAsync(string sha256, long attempt, string code, string message, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            "UPDATE camb_fleet_files SET state = 'failed', owner = NULL, lease_until = NULL, error_code = @code, last_error = @message, updated_at = @now " +
+            "WHERE sha256 = @sha256 AND attempt = @attempt AND state = 'uploading'",
+            new { sha256, attempt, code, message, now = Now }, cancellationToken);
+
     /// <summary>
     /// A person's decision: uncertain (and failed) files go back to new and will be uploaded again — for an uncertain one, the
     /// vendor may charge twice. <paramref name="sha256Prefix"/> null releases every uncertain file.
     /// </summary>
+    /// <returns>The released files as they were before (their state says whether they were uncertain or failed).</returns>
     public Task<IReadOnlyList<FleetFile>> ReleaseAsync(string? sha256Prefix, CancellationToken cancellationToken) =>
-        QueryFilesAsync(
-            "UPDATE camb_fleet_files SET state = 'new', owner = NULL, lease_until = NULL, task_id = NULL, run_id = NULL, error_code = NULL, last_error = NULL, " +
-            "updated_at = @now WHERE " + (sha256Prefix is null ? "state = 'uncertain'" : "state IN ('uncertain', 'failed') AND sha256 LIKE @prefix") + " RETURNING " + Columns,
-            new { now = Now, prefix = sha256Prefix + "%" }, cancellationToken);
+        InGateTransactionAsync<IReadOnlyList<FleetFile>>(async (connection, transaction) =>
+        {
+            var which = sha256Prefix is null ? "state = 'uncertain'" : "state IN ('uncertain', 'failed') AND sha256 LIKE @prefix";
+            var parameters = new { now = Now, prefix = sha256Prefix + "%" };
+            var before = await QueryFilesAsync(connection, transaction, $"SELECT {Columns} FROM camb_fleet_files WHERE {which} ORDER BY submitted_at", parameters);
+            await connection.ExecuteAsync(
+                "UPDATE camb_fleet_files SET state = 'new', owner = NULL, lease_until = NULL, task_id = NULL, run_id = NULL, error_code = NULL, last_error = NULL, " +
+                $"updated_at = @now WHERE {which}", parameters, transaction);
+            return before;
+        }, cancellationToken);
 
     /// <summary>
     /// Files whose job is overdue past <paramref name="grace"/> with no live claim (its job was lost: a worker died, an
@@ -298,9 +319,9 @@ internal sealed class FleetStore(FleetDatabase database, TimeProvider time)
     /// </summary>
     public Task<IReadOnlyList<FleetFile>> TakeOverdueAsync(TimeSpan grace, int max, CancellationToken cancellationToken) =>
         QueryFilesAsync(
-            "UPDATE camb_fleet_files SET next_step_at = @later, updated_at = @now WHERE sha256 IN (SELECT sha256 FROM camb_fleet_files " +
+            "UPDATE camb_fleet_files SET next_step_at = @now, updated_at = @now WHERE sha256 IN (SELECT sha256 FROM camb_fleet_files " +
             "WHERE state IN ('admitted', 'processing', 'ready') AND next_step_at < @due AND (owner IS NULL OR lease_until < @now) ORDER BY next_step_at LIMIT @max) RETURNING " + Columns,
-            new { now = Now, due = Now - (long)grace.TotalMilliseconds, later = Now + (long)grace.TotalMilliseconds, max }, cancellationToken);
+            new { now = Now, due = Now - (long)grace.TotalMilliseconds, max }, cancellationToken);
 
     public Task<FleetFile?> GetAsync(string sha256, CancellationToken cancellationToken) =>
         SingleAsync($"SELECT {Columns} FROM camb_fleet_files WHERE sha256 = @sha256", new { sha256 }, cancellationToken);

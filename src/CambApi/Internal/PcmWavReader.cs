@@ -72,4 +72,42 @@ internal static class PcmWavReader
 
         throw new InvalidDataException("No data chunk.");
     }
+
+    /// <summary>
+    /// A WAV file's length in seconds from its header alone (the fmt chunk's byte rate, the data chunk's size); null when the
+    /// file is not a WAV this reader understands. For the fleet's poll schedule: how long processing takes per second of audio.
+    /// </summary>
+    public static double? DurationSeconds(string path)
+    {
+        Span<byte> header = stackalloc byte[4096];
+        int read;
+        using (var file = File.OpenRead(path))
+        {
+            read = file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        }
+
+        var data = header[..read];
+        if (data.Length < 12 || !data[..4].SequenceEqual("RIFF"u8) || !data[8..12].SequenceEqual("WAVE"u8))
+        {
+            return null;
+        }
+
+        int? byteRate = null;
+        for (var offset = 12; offset + 8 <= data.Length;)
+        {
+            var size = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(offset + 4, 4));
+            if (data.Slice(offset, 4).SequenceEqual("fmt "u8) && offset + 16 <= data.Length)
+            {
+                byteRate = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(offset + 12, 4));
+            }
+            else if (data.Slice(offset, 4).SequenceEqual("data"u8))
+            {
+                return byteRate is > 0 ? (double)(uint)size / byteRate.Value : null;
+            }
+
+            offset += 8 + Math.Max(0, size) + (size & 1);
+        }
+
+        return null;
+    }
 }

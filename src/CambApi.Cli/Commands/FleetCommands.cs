@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Text.Json;
+using CambApi.Fleet;
+using Microsoft.Extensions.Options;
+
+namespace CambApi.Cli.Commands;
+
+/// <summary>How a fleet command reaches the fleet: <c>--db</c> (else <c>CAMB_FLEET_DB</c>, else the embedded store here) and its tuning.</summary>
+internal sealed record FleetTarget(string? Database, int? Limit = null, int? MaxTransfers = null, TimeSpan? ShutdownTimeout = null, TimeSpan? Lease = null,
+    TimeSpan? OverdueAfter = null);
+
+/// <summary><c>camb fleet</c>: a catalogue on several machines, each file uploaded once fleet-wide.</summary>
+internal static class FleetCommands
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static async Task<int> SubmitAsync(CliConsole console, FleetTarget target, string[] inputs, string output, CancellationToken cancellationToken)
+    {
+        if (await OpenAsync(console, target, cancellationToken) is not { } fleet)
+        {
+            return ExitCodes.BadUsage;
+        }
+
+        FleetSubmission submission;
+        try
+        {
+            submission = await fleet.SubmitAsync(inputs, output, cancellationToken);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or FleetDatabaseException)
+        {
+            return SeparateCommand.Usage(console, e.Message);
+        }
+
+        foreach (var path in submission.Skipped)
+        {
+            await console.Error.WriteLineAsync($"camb: skipped {path}: not a supported audio file (WAV, MP3, FLAC, AAC)");
+        }
+
+        await console.Out.WriteLineAsync(
+            $"submitted {submission.Added} file(s) to {fleet.Database.Where}" +
+            (submission.AlreadyKnown > 0 ? $" ({submission.AlreadyKnown} already known: registered once, never uploaded twice)" : "") +
+            "; `camb fleet work` separates them");
+        return ExitCodes.Success;
+    }
+
+    public static async Task<int> WorkAsync(CliConsole console, FleetTarget target, Connection connection, bool untilIdle, Action<AudioSeparationClientOptions>? configureClient,
+        CancellationToken cancellationToken)
+    {
+        if (await OpenAsync(console, target, cancellationToken) is not { } fleet)
+        {
+            return ExitCodes.BadUsage;
+        }
+
+        await console.Error.WriteLineAsync($"camb: fleet worker {fleet.Options.WorkerName} on {fleet.Database.Where}{(untilIdle ? " (until nothing is left)" : "")}");
+        FleetWorkResult result;
+        try
+        {
+            result = await fleet.WorkAsync(options => connection.Configure(options, timeout: null, configureClient), untilIdle,
+                line => console.Error.WriteLine($"camb: {line}"), cancellationToken);
+        }
+        catch (OptionsValidationException e)
+        {
+            return SeparateCommand.Usage(console, string.Join(" ", e.Failures));
+        }
+        catch (ArgumentException e)
+        {
+            return SeparateCommand.Usage(console, e.Message);
+        }
+        catch (FleetDatabaseException e)
+        {
+            await console.Error.WriteLineAsync($"camb: {e.Message}");
+            return ExitCodes.Failure;
+        }
+
+        var status = await fleet.StatusAsync(CancellationToken.None);
+        var needPerson = status.Counts.GetValueOrDefault(FleetFileState.Uncertain) + status.Counts.GetValueOrDefault(FleetFileState.Failed);
+        if (result.Stopped)
+        {
+            await console.Error.WriteLineAsync(
+                $"camb: fleet worker stopped: {result.FinishedDuringStop} upload(s) finished during the stop, {result.HandedBack} download(s) handed back, " +
+                $"{result.CutOff} upload(s) cut off (uncertain: see camb fleet status); {result.Unfinished} file(s) left for the fleet — run camb fleet work to go on");
+            return result.Unfinished > 0 || result.CutOff > 0 ? ExitCodes.Interrupted : ExitCodes.Success;
+        }
+
+        await console.Error.WriteLineAsync(needPerson == 0
+            ? $"camb: nothing left to do: {status.Counts.GetValueOrDefault(FleetFileState.Done)} file(s) done"
+            : $"camb: nothing left to do automatically: {status.Counts.GetValueOrDefault(FleetFileState.Done)} done, {needPerson} need a person — camb fleet status");
+        return needPerson == 0 ? ExitCodes.Success : ExitCodes.Failure;
+    }
+
+    public static async Task<int> StatusAsync(CliConsole console, FleetTarget target, bool json, CancellationToken cancellationToken)
+    {
+        if (await OpenAsync(console, target, cancellationToken) is not { } fleet)
+        {
+            return ExitCodes.BadUsage;
+        }
+
+        var status = await fleet.StatusAsync(cancellationToken);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var pausedFor = status.Gate.PausedUntil > now ? (status.Gate.PausedUntil - now) / 1000.0 : 0;
+        if (json)
+        {
+            await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
+            {
+                database = fleet.Database.Where,
+                counts = Enum.GetValues<FleetFileState>().ToDictionary(s => s.ToString().ToLowerInvariant(), s => status.Counts.GetValueOrDefault(s)),
+                in_flight = status.InFlight,
+                limit = Math.Floor(status.Gate.Limit),
+                ceiling = status.Gate.MaxLimit,
+                paused_seconds = pausedFor,
+                throttled = status.Gate.Throttled,
+                uncertain = status.Uncertain.Select(f => new { sha256 = f.Sha256, file = f.FileName, input = f.InputPath, message = f.LastError }),
+                failures = status.FailuresByReason,
+            }, Indented));
+            return ExitCodes.Success;
+        }
+
+        await console.Out.WriteLineAsync($"fleet on {fleet.Database.Where}");
+        await console.Out.WriteLineAsync("  " + string.Join(", ", Enum.GetValues<FleetFileState>().Select(s => $"{s.ToString().ToLowerInvariant()} {status.Counts.GetValueOrDefault(s)}")));
+        await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"  at the vendor: {status.InFlight} of {Math.Floor(status.Gate.Limit):0} (ceiling {status.Gate.MaxLimit}){(pausedFor > 0 ? $"; paused {pausedFor:0.#} s more" : "")}; throttled {status.Gate.Throttled} time(s)"));
+        foreach (var file in status.Uncertain)
+        {
+            await console.Out.WriteLineAsync($"  uncertain {file.Sha256[..12]} {file.FileName}: {file.LastError}");
+        }
+
+        foreach (var (reason, count) in status.FailuresByReason)
+        {
+            await console.Out.WriteLineAsync($"  failed ({reason}): {count}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    public static async Task<int> ReleaseAsync(CliConsole console, FleetTarget target, string? hash, bool allUncertain, CancellationToken cancellationToken)
+    {
+        if (hash is null == !allUncertain)
+        {
+            return SeparateCommand.Usage(console, "name one file by its hash (camb fleet status lists them), or pass --all-uncertain.");
+        }
+
+        if (await OpenAsync(console, target, cancellationToken) is not { } fleet)
+        {
+            return ExitCodes.BadUsage;
+        }
+
+        IReadOnlyList<FleetFile> released;
+        try
+        {
+            released = await fleet.ReleaseAsync(allUncertain ? null : hash, cancellationToken);
+        }
+        catch (ArgumentException e)
+        {
+            return SeparateCommand.Usage(console, e.Message);
+        }
+
+        foreach (var file in released)
+        {
+            await console.Out.WriteLineAsync(file.State == FleetFileState.Uncertain
+                ? $"released {file.Sha256[..12]} {file.FileName}: it will be uploaded again — the service may charge it twice"
+                : $"released {file.Sha256[..12]} {file.FileName}: it will be uploaded again");
+        }
+
+        if (released.Count == 0)
+        {
+            await console.Error.WriteLineAsync("camb: nothing to release (no uncertain or failed file matches)");
+            return ExitCodes.Failure;
+        }
+
+        return ExitCodes.Success;
+    }
+
+    public static async Task<int> DashboardAsync(CliConsole console, FleetTarget target, int port, bool allowActions, CancellationToken cancellationToken)
+    {
+        if (await OpenAsync(console, target, cancellationToken) is not { } fleet)
+        {
+            return ExitCodes.BadUsage;
+        }
+
+        await FleetDashboard.RunAsync(fleet, port, new FleetDashboardOptions { AllowActions = allowActions },
+            url => console.Error.WriteLine($"camb: fleet dashboard at {url} ({(allowActions ? "actions allowed" : "read-only")}); Ctrl+C to stop"), cancellationToken);
+        return ExitCodes.Success;
+    }
+
+    private static async Task<CambFleet?> OpenAsync(CliConsole console, FleetTarget target, CancellationToken cancellationToken)
+    {
+        var options = new FleetOptions
+        {
+            Database = target.Database ?? Environment.GetEnvironmentVariable(FleetDatabase.EnvironmentVariable),
+            FleetLimit = target.Limit,
+        };
+        options.MaxTransfers = target.MaxTransfers ?? options.MaxTransfers;
+        options.ShutdownTimeout = target.ShutdownTimeout ?? options.ShutdownTimeout;
+        options.Lease = target.Lease ?? options.Lease;
+        options.OverdueAfter = target.OverdueAfter ?? (options.Database is null ? TimeSpan.FromSeconds(5) : options.OverdueAfter); // embedded: jobs die with their process
+        try
+        {
+            return await CambFleet.OpenAsync(options, cancellationToken);
+        }
+        catch (Exception e) when (e is ArgumentException or FleetDatabaseException)
+        {
+            var message = Failures.Trim(e.Message);
+            await console.Error.WriteLineAsync($"camb: {message}{(message.EndsWith("nothing was changed", StringComparison.Ordinal) ? "" : "; nothing was changed")}");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CambApi.Fleet;
+
+/// <summary>Who may see the dashboard and whether it may change anything.</summary>
+public sealed class FleetDashboardOptions
+{
+    /// <summary>
+    /// Hangfire's authorization hook, for both pages (the fleet's and Hangfire's). Default: requests from this machine only.
+    /// A team puts its own check here (a header from its proxy, a signed-in user).
+    /// </summary>
+    public IEnumerable<IDashboardAuthorizationFilter> Authorization { get; set; } = [new LocalRequestsOnlyAuthorizationFilter()];
+
+    /// <summary>Lets Hangfire's page delete, requeue and trigger jobs. Off by default: the page only shows.</summary>
+    public bool AllowActions { get; set; }
+}
+
+/// <summary>
+/// The fleet at a glance: a page of its own (counts by state, files at the vendor against the limit, the pause, each file's
+/// task id and run id, what needs a person) and Hangfire's dashboard beside it (<c>/hangfire</c>). Never the key — no row
+/// holds it — and never a presigned URL: rows hold paths, and errors come redacted from the library.
+/// </summary>
+public static class FleetDashboard
+{
+    /// <summary>Serves the dashboard for <paramref name="fleet"/> on 127.0.0.1:<paramref name="port"/> (0: any free port) until <paramref name="stop"/>.</summary>
+    /// <param name="fleet">The fleet to show.</param>
+    /// <param name="port">The loopback port.</param>
+    /// <param name="options">Authorization and actions.</param>
+    /// <param name="started">Gets the address once it listens.</param>
+    /// <param name="stop">Stops serving.</param>
+    public static async Task RunAsync(CambFleet fleet, int port, FleetDashboardOptions options, Action<Uri> started, CancellationToken stop)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(started);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var storage = Storage(fleet);
+        builder.Services.AddHangfire(c => c.UseStorage(storage));
+        await using var app = builder.Build();
+        Map(app, fleet, storage, options);
+        await app.StartAsync(stop);
+        started(new Uri(app.Urls.First()));
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await app.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Adds both pages to <paramref name="app"/> (the fleet's at <c>/</c>, Hangfire's at <c>/hangfire</c>); the app must have
+    /// <c>AddHangfire</c> registered with <paramref name="storage"/>.
+    /// </summary>
+    public static void Map(IApplicationBuilder app, CambFleet fleet, JobStorage storage, FleetDashboardOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(options);
+        GlobalConfiguration.Configuration.UseDashboardMetric(new DashboardMetric("camb:uncertain", "Uncertain (camb)",
+            _ => new Metric(Count(fleet, FleetFileState.Uncertain)) { Style = MetricStyle.Warning, Highlighted = Count(fleet, FleetFileState.Uncertain) > 0 }));
+        GlobalConfiguration.Configuration.UseDashboardMetric(new DashboardMetric("camb:done", "Done (camb)",
+            _ => new Metric(Count(fleet, FleetFileState.Done)) { Style = MetricStyle.Success }));
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            DashboardTitle = "CambApi fleet — jobs",
+            AppPath = "/",
+            DisplayStorageConnectionString = false, // it may hold a password
+            IsReadOnlyFunc = _ => !options.AllowActions,
+            Authorization = options.Authorization,
+        }, storage);
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path != "/")
+            {
+                await next(context);
+                return;
+            }
+
+            var dashboard = new AspNetCoreDashboardContext(storage, new DashboardOptions(), context);
+            if (!options.Authorization.All(filter => filter.Authorize(dashboard)))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                return;
+            }
+
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync(await PageAsync(fleet, context.RequestAborted), context.RequestAborted);
+        });
+    }
+
+    /// <summary>The job storage the fleet's workers use: theirs for PostgreSQL; for the embedded store, jobs live in each worker's memory.</summary>
+    internal static JobStorage Storage(CambFleet fleet)
+    {
+        if (!fleet.Database.IsPostgres)
+        {
+            return new InMemoryStorage();
+        }
+
+        var postgres = new PostgreSqlStorageOptions { SchemaName = "camb_hangfire", PrepareSchemaIfNecessary = true, AllowDegradedModeWithoutStorage = false };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(fleet.Database.ConnectionString, postgres, null), postgres);
+    }
+
+    private static long Count(CambFleet fleet, FleetFileState state) =>
+        fleet.StatusAsync().GetAwaiter().GetResult().Counts.GetValueOrDefault(state); // Hangfire's metric callbacks are synchronous
+
+    private static async Task<string> PageAsync(CambFleet fleet, CancellationToken cancellationToken)
+    {
+        var status = await fleet.StatusAsync(cancellationToken);
+        var files = await fleet.ListAsync(500, cancellationToken);
+        var now = fleet.Store.Now;
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $$"""
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+            <title>CambApi fleet</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}
+            td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.uncertain{background:#fff3cd}.failed{background:#f8d7da}
+            .counter{display:inline-block;margin-right:1.5em}.counter b{font-size:1.6em;display:block}</style></head><body>
+            <h1>CambApi fleet</h1><p>{{Encode(fleet.Database.Where)}} · <a href="hangfire">Hangfire jobs</a></p><div id="counters">
+            """);
+        foreach (var state in Enum.GetValues<FleetFileState>())
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<span class="counter" id="count-{FleetStore.Text(state)}"><b>{status.Counts.GetValueOrDefault(state)}</b>{FleetStore.Text(state)}</span>""");
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"""
+            </div><p id="gate">At the vendor: {status.InFlight} of {Math.Floor(status.Gate.Limit):0} (ceiling {status.Gate.MaxLimit}){(status.Gate.PausedUntil > now ? $"; paused for {(status.Gate.PausedUntil - now) / 1000.0:0.#} s more" : "")}; throttled {status.Gate.Throttled} times.</p>
+            """);
+        if (status.Uncertain.Count > 0)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""<p class="uncertain">{status.Uncertain.Count} uncertain: {Encode(FleetMessages.UploadInterrupted)}</p>""");
+        }
+
+        html.Append("<table><thead><tr><th>file</th><th>hash</th><th>state</th><th>task id</th><th>run id</th><th>polls</th><th>note</th></tr></thead><tbody>");
+        foreach (var file in files)
+        {
+            html.Append(CultureInfo.InvariantCulture,
+                $"""<tr class="{FleetStore.Text(file.State)}"><td>{Encode(file.FileName)}</td><td><code>{file.Sha256[..12]}</code></td><td>{FleetStore.Text(file.State)}</td><td>{Encode(file.TaskId)}</td><td>{file.RunId}</td><td>{file.Polls}</td><td>{Encode(file.LastError)}</td></tr>""");
+        }
+
+        html.Append("</tbody></table></body></html>");
+        return html.ToString();
+    }
+
+    private static string Encode(string? text) => WebUtility.HtmlEncode(text ?? "");
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel;
+using Hangfire;
+
+namespace CambApi.Fleet;
+
+/// <summary>
+/// Hangfire's entry point into the fleet: one job moves one file one step (upload, one status read, or the download) and
+/// schedules the next. Short steps keep a waiting task from holding a worker, and make a lost job cheap to replay: every
+/// step is reentrant — it reads the file's row and acts only in the state it expects (Hangfire's advice for at-least-once
+/// delivery). Not for direct use: <see cref="CambFleet"/> enqueues it.
+/// </summary>
+public sealed class FleetJobs
+{
+    private readonly FleetRuntime _runtime;
+
+    internal FleetJobs(FleetRuntime runtime) => _runtime = runtime;
+
+    /// <summary>Moves the file whose content hash is <paramref name="sha256"/> one step on.</summary>
+    /// <param name="sha256">The file's row.</param>
+    /// <param name="fileName">For the dashboard's job list only.</param>
+    /// <param name="cancellationToken">Hangfire's: cancelled when this worker stops (the job is then handed back).</param>
+    [DisplayName("{1}")]
+    [AutomaticRetry(Attempts = 5, DelaysInSeconds = [2, 5, 10, 30, 60], OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    public Task StepAsync(string sha256, string fileName, CancellationToken cancellationToken) => _runtime.StepAsync(sha256, cancellationToken);
+
+    /// <summary>Creates the jobs of one worker's runtime (Hangfire asks for an instance per job).</summary>
+    internal sealed class Activator(FleetRuntime runtime) : JobActivator
+    {
+        public override object ActivateJob(Type jobType) =>
+            jobType == typeof(FleetJobs) ? new FleetJobs(runtime) : base.ActivateJob(jobType);
+    }
+}

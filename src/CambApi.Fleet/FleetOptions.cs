@@ -1,0 +1,46 @@
+namespace CambApi.Fleet;
+
+/// <summary>How a fleet is reached and how its workers behave. Every machine of a fleet names the same <see cref="Database"/>.</summary>
+public sealed class FleetOptions
+{
+    /// <summary>
+    /// An Npgsql connection string or a <c>postgres://</c> URL for a fleet; null for the embedded store in
+    /// <see cref="EmbeddedFolder"/> (one machine, no server). The CLI takes it from <c>--db</c> or <c>CAMB_FLEET_DB</c>.
+    /// </summary>
+    public string? Database { get; set; }
+
+    /// <summary>Where the embedded store's file is (default: the current folder).</summary>
+    public string EmbeddedFolder { get; set; } = Directory.GetCurrentDirectory();
+
+    /// <summary>This worker's name in claims, the dashboard and its lines (default: machine and process).</summary>
+    public string WorkerName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>Hangfire workers in this process: steps are short (a poll, an upload, a download), so this bounds little but threads.</summary>
+    public int WorkerCount { get; set; } = 20;
+
+    /// <summary>Uploads and downloads at once on this machine: its bandwidth, separate from tasks waiting at the vendor (which cost nothing).</summary>
+    public int MaxTransfers { get; set; } = 4;
+
+    /// <summary>The fleet's ceiling on files at the vendor at once, stored in the database for every worker; null keeps the stored one (8 at first).</summary>
+    public int? FleetLimit { get; set; }
+
+    /// <summary>How long a claim (an upload, a download) lives without renewal: a dead worker's files move on after this.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A job this late with no live claim is taken as lost (its worker died) and enqueued again.</summary>
+    public TimeSpan OverdueAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often each worker admits files, expires dead uploads and re-enqueues lost jobs.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>On SIGTERM or Ctrl+C, how long an upload in progress may go on so its task id is saved (under the 10 s container managers allow).</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>How often an idle Hangfire worker looks for a job in PostgreSQL.</summary>
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The clock for claims, schedules and pauses.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal FleetDatabase ResolveDatabase() => FleetDatabase.Parse(Database, EmbeddedFolder);
+}
