@@ -37,7 +37,7 @@ internal static partial class CambCli
             Description = "Stop waiting for a task after this long, in-flight requests included: 90s, 10m, 2h (default 30m)",
             CustomParser = ParseDuration,
         };
-        var concurrency = new Option<int>("--concurrency") { Description = "Files separated at once (1-16)", DefaultValueFactory = _ => 2, CustomParser = ParseCount };
+        var concurrency = new Option<int>("--concurrency") { Description = "Files separated at once, at most (default 2): fewer while the service answers 429", DefaultValueFactory = _ => 2, CustomParser = ParseCount };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace output files camb did not write (never done otherwise)" };
         // Connection settings go before or after the command alike (Recursive), so a key typed first is not an
         // "unrecognized argument" the parser would echo.

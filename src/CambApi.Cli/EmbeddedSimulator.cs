@@ -11,21 +11,21 @@ namespace CambApi.Cli;
 internal sealed class EmbeddedSimulator : IAsyncDisposable
 {
     private readonly IAsyncDisposable _simulator;
-    private readonly Func<Action<AudioSeparationClientOptions>, AudioSeparationClient> _createClient;
+    private readonly Action<AudioSeparationClientOptions> _configure;
 
-    private EmbeddedSimulator(IAsyncDisposable simulator, Func<Action<AudioSeparationClientOptions>, AudioSeparationClient> createClient) =>
-        (_simulator, _createClient) = (simulator, createClient);
+    private EmbeddedSimulator(IAsyncDisposable simulator, Action<AudioSeparationClientOptions> configure) =>
+        (_simulator, _configure) = (simulator, configure);
 
     /// <summary>Starts a simulator on loopback for this command.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // the first and only place CambSimulator is named on this path
     public static async Task<EmbeddedSimulator> StartAsync(CancellationToken cancellationToken)
     {
         var simulator = await CambSimulator.StartAsync(cancellationToken: cancellationToken);
-        return new EmbeddedSimulator(simulator, configure => simulator.CreateClient(configure));
+        return new EmbeddedSimulator(simulator, simulator.Configure);
     }
 
-    /// <summary>A client of this simulator, with its key and address, configured by <paramref name="configure"/>.</summary>
-    public AudioSeparationClient CreateClient(Action<AudioSeparationClientOptions> configure) => _createClient(configure);
+    /// <summary>Points a client's settings at this simulator (its key, address and quick polls).</summary>
+    public void Configure(AudioSeparationClientOptions options) => _configure(options);
 
     public ValueTask DisposeAsync() => _simulator.DisposeAsync();
 }

@@ -21,7 +21,9 @@ internal static class Failures
     public static Failure Describe(Exception e) => e switch
     {
         SeparationTimeoutException t => new("wait_timed_out",
-            $"still {t.LastStatus} after {t.Waited.TotalSeconds:0} s (--timeout); task {t.TaskId} goes on at the service — {Resume}"),
+            t.RefusedWith is { } code
+                ? $"the service kept answering {code} ({(code == 429 ? "too many requests" : "unavailable")}) until --timeout ({t.Waited.TotalSeconds:0} s), so the task's status was never read; task {t.TaskId} goes on at the service — {Resume}"
+                : $"still {t.LastStatus} after {t.Waited.TotalSeconds:0} s (--timeout); task {t.TaskId} goes on at the service — {Resume}"),
         SeparationFailedException f when f.Status == SeparationStatus.PaymentRequired => new("payment_required",
             $"the service needs payment to run task {f.TaskId} (PAYMENT_REQUIRED) — add credit to the account, then run the command again"),
         SeparationFailedException f => new("task_failed",

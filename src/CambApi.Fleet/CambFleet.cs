@@ -146,7 +146,7 @@ public sealed class CambFleet
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddCambApi(configureClient)
-            .AddHttpMessageHandler(() => new FleetGateHandler(_store, Options.TimeProvider, lines));
+            .AddHttpMessageHandler(() => new ThrottleHandler(new StoreGate(_store), Options.TimeProvider, lines));
         await using var provider = services.BuildServiceProvider();
         var schedule = provider.GetRequiredService<IOptions<AudioSeparationClientOptions>>().Value; // validates: a bad key fails here
         var client = provider.GetRequiredService<AudioSeparationClient>();

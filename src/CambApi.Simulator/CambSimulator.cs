@@ -81,15 +81,23 @@ public sealed partial class CambSimulator : IAsyncDisposable
     /// <summary>A client for this simulator, polling briskly; tweak anything else through <paramref name="configure"/>.</summary>
     public AudioSeparationClient CreateClient(Action<AudioSeparationClientOptions>? configure = null, ILoggerFactory? loggerFactory = null)
     {
-        var options = new AudioSeparationClientOptions
-        {
-            ApiKey = ApiKey,
-            Endpoint = BaseAddress,
-            PollInitialInterval = TimeSpan.FromMilliseconds(250),
-            PollMaxInterval = TimeSpan.FromSeconds(1),
-        };
+        var options = new AudioSeparationClientOptions();
+        Configure(options);
         configure?.Invoke(options);
         return new AudioSeparationClient(options, loggerFactory);
+    }
+
+    /// <summary>
+    /// Points <paramref name="options"/> at this simulator — its key and address — with quick polls (its tasks are short):
+    /// for a client made another way, through <c>AddCambApi</c> say.
+    /// </summary>
+    public void Configure(AudioSeparationClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ApiKey = ApiKey;
+        options.Endpoint = BaseAddress;
+        options.PollInitialInterval = TimeSpan.FromMilliseconds(250);
+        options.PollMaxInterval = TimeSpan.FromSeconds(1);
     }
 
     /// <summary>Stops both hosts.</summary>

@@ -16,6 +16,11 @@ public partial class SeparationOperation
 {
     private readonly IOperationHost _host;
 
+    // Whether a wait has read any status, and what the last refused status request was answered with: a timeout says
+    // "the service kept refusing" rather than name a status it never read.
+    private bool _statusRead;
+    private int? _lastRefusal;
+
     /// <summary>For mocking frameworks and <see cref="CambApiModelFactory"/>: an operation bound to no client.</summary>
     protected SeparationOperation()
     {
@@ -115,7 +120,7 @@ public partial class SeparationOperation
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            var timeout = new SeparationTimeoutException(TaskId, Status, time.GetElapsedTime(started));
+            var timeout = new SeparationTimeoutException(TaskId, Status, time.GetElapsedTime(started), _statusRead ? null : _lastRefusal);
             Waited(activity, "timeout", timeout);
             throw timeout;
         }
@@ -159,11 +164,13 @@ public partial class SeparationOperation
             try
             {
                 await UpdateStatusAsync(waiting).ConfigureAwait(false);
+                _statusRead = true;
             }
             catch (CambApiException e) when (e.StatusCode is (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.ServiceUnavailable &&
                                              RetryAfter(e, time) is { } wait)
             {
                 serverDelay = wait; // the retry policy gave up; the service said when to come back, so wait and poll on
+                _lastRefusal = e.StatusCode;
             }
 
             var elapsed = time.GetElapsedTime(started);
@@ -180,7 +187,7 @@ public partial class SeparationOperation
             var delay = serverDelay is { } d && d > interval ? d : interval;
             if (elapsed + delay > options.MaxWait)
             {
-                throw new SeparationTimeoutException(TaskId, Status, elapsed);
+                throw new SeparationTimeoutException(TaskId, Status, elapsed, _statusRead ? null : _lastRefusal);
             }
 
             progress?.Report(new SeparationProgress(TaskId, Status, changed, elapsed, delay));

@@ -1,3 +1,4 @@
+using CambApi.Fleet;
 namespace CambApi.Cli.Commands;
 
 internal sealed record DownloadRequest(long[] RunIds, string[] TaskIds, string Out, bool Json, TimeSpan? Timeout, bool Overwrite, Connection Connection);
@@ -52,10 +53,11 @@ internal static class DownloadCommand
             return SeparateCommand.Usage(console, foreign);
         }
 
-        AudioSeparationClient client;
+        using var gate = new LocalGate(2, CliClient.ClockOf(configureClient));
+        CliClient client;
         try
         {
-            client = request.Connection.CreateClient(request.Timeout, simulator: null, configureClient);
+            client = request.Connection.CreateClient(request.Timeout, simulator: null, configureClient, gate, report: null); // each file's own line says what the pauses did
         }
         catch (ArgumentException e)
         {
@@ -64,11 +66,11 @@ internal static class DownloadCommand
 
         using (client)
         {
-            var outcomes = await SeparationJobs.RunAllAsync(console, request.Json, jobs, concurrency: 2,
+            var outcomes = await SeparationJobs.RunAllAsync(console, request.Json, jobs, gate,
                 job => (job.Name, 0),
                 (job, progress, ct) => job.Entry.FilesIntact()
                     ? Task.FromResult(new FileOutcome(job.Entry.Input, job.Name, Outcome.Skipped, "SUCCESS", job.Entry.TaskId, job.Entry.RunId, job.Entry.Foreground, job.Entry.Background))
-                    : SeparationJobs.ContinueAsync(client, journal, job.Entry, input: null, job.Name, output, progress, ct),
+                    : SeparationJobs.ContinueAsync(client.Client, journal, job.Entry, input: null, job.Name, output, progress, gate, ct),
                 job => SeparationJobs.Interrupted(null, job.Name, job.Entry),
                 cancellationToken);
 

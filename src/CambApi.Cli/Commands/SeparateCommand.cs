@@ -1,3 +1,5 @@
+using CambApi.Fleet;
+
 namespace CambApi.Cli.Commands;
 
 internal sealed record SeparateRequest(string[] Inputs, string Out, bool Simulate, bool Json, TimeSpan? Timeout, int Concurrency, bool Overwrite, Connection Connection);
@@ -13,9 +15,9 @@ internal static class SeparateCommand
 {
     public static async Task<int> RunAsync(CliConsole console, SeparateRequest request, Action<AudioSeparationClientOptions>? configureClient, CancellationToken cancellationToken)
     {
-        if (request.Concurrency is < 1 or > 16)
+        if (request.Concurrency < 1)
         {
-            return Usage(console, "--concurrency must be between 1 and 16.");
+            return Usage(console, "--concurrency must be at least 1.");
         }
 
         List<InputFile> files;
@@ -51,10 +53,12 @@ internal static class SeparateCommand
         }
 
         await using var simulator = request.Simulate ? await EmbeddedSimulator.StartAsync(cancellationToken) : null;
-        AudioSeparationClient client;
+        // The room adapts: --concurrency is the ceiling; the service's 429s narrow it and pause every request, uploads widen it.
+        using var gate = new LocalGate(request.Concurrency, CliClient.ClockOf(configureClient));
+        CliClient client;
         try
         {
-            client = request.Connection.CreateClient(request.Timeout, simulator, configureClient);
+            client = request.Connection.CreateClient(request.Timeout, simulator, configureClient, gate, report: null); // each file's own line says what the pauses did
         }
         catch (ArgumentException e)
         {
@@ -63,7 +67,7 @@ internal static class SeparateCommand
 
         using (client)
         {
-            var outcomes = await SeparationJobs.RunAllAsync(console, request.Json, files, request.Concurrency,
+            var outcomes = await SeparationJobs.RunAllAsync(console, request.Json, files, gate,
                 file => (file.Name, file.Input.Length),
                 async (file, progress, ct) =>
                 {
@@ -79,7 +83,7 @@ internal static class SeparateCommand
                     var entry = known is not null && known.Sha256 == hash && !request.Simulate
                         ? known
                         : new JournalEntry { Stem = file.Stem, Input = file.Path, Sha256 = hash, Foreground = known?.Foreground, Background = known?.Background };
-                    return await SeparationJobs.ContinueAsync(client, journal, entry, file.Input, file.Name, output, progress, ct);
+                    return await SeparationJobs.ContinueAsync(client.Client, journal, entry, file.Input, file.Name, output, progress, gate, ct);
                 },
                 file => SeparationJobs.Interrupted(file.Path, file.Name, journal.Find(file.Stem) is { } e && e.Input == file.Path ? e : null),
                 cancellationToken);

@@ -1,3 +1,4 @@
+using CambApi.Fleet;
 using System.Security.Cryptography;
 using CambApi.Cli.Rendering;
 using CambApi.Client;
@@ -11,19 +12,22 @@ namespace CambApi.Cli.Commands;
 /// </summary>
 internal static class SeparationJobs
 {
-    /// <summary>Runs <paramref name="jobs"/>, at most <paramref name="concurrency"/> at once, with bars on a terminal or lines elsewhere.</summary>
-    public static async Task<FileOutcome[]> RunAllAsync<TJob>(CliConsole console, bool json, IReadOnlyList<TJob> jobs, int concurrency,
+    /// <summary>
+    /// Runs <paramref name="jobs"/> as <paramref name="gate"/> lets them in (its room adapts to the service's 429s), with
+    /// bars on a terminal or lines elsewhere.
+    /// </summary>
+    public static async Task<FileOutcome[]> RunAllAsync<TJob>(CliConsole console, bool json, IReadOnlyList<TJob> jobs, LocalGate gate,
         Func<TJob, (string Name, long Size)> describe, Func<TJob, FileProgress, CancellationToken, Task<FileOutcome>> run,
         Func<TJob, FileOutcome> notStarted, CancellationToken cancellationToken)
     {
         var outcomes = new FileOutcome[jobs.Count];
-        using var gate = new SemaphoreSlim(concurrency);
         async Task All(Func<TJob, FileProgress> progressFor) =>
             await Task.WhenAll(jobs.Select(async (job, i) =>
             {
+                IDisposable place;
                 try
                 {
-                    await gate.WaitAsync(cancellationToken);
+                    place = await gate.EnterAsync(cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -46,7 +50,7 @@ internal static class SeparationJobs
                 }
                 finally
                 {
-                    gate.Release();
+                    place.Dispose();
                 }
             }));
 
@@ -70,7 +74,7 @@ internal static class SeparationJobs
     /// library reports done — task, run, each track — is recorded at once, so an interruption at any point resumes there.
     /// </summary>
     public static async Task<FileOutcome> ContinueAsync(AudioSeparationClient client, BatchJournal journal, JournalEntry entry, ValidatedInput? input, string name,
-        OutputFolder output, FileProgress progress, CancellationToken cancellationToken)
+        OutputFolder output, FileProgress progress, LocalGate gate, CancellationToken cancellationToken)
     {
         var inputPath = input?.Path;
         var options = new SeparateFileOptions
@@ -81,6 +85,11 @@ internal static class SeparationJobs
             Progress = progress,
             CheckpointReached = checkpoint =>
             {
+                if (checkpoint.RunId is null)
+                {
+                    gate.Accepted(); // an upload the service took: the room may widen
+                }
+
                 (entry.TaskId, entry.RunId) = (checkpoint.TaskId, checkpoint.RunId);
                 journal.Record(entry);
             },
@@ -126,7 +135,7 @@ internal static class SeparationJobs
         }
         catch (SeparationTimeoutException e)
         {
-            return new FileOutcome(inputPath, name, Outcome.Pending, e.LastStatus.Value, e.TaskId, Error: Failures.Describe(e));
+            return new FileOutcome(inputPath, name, Outcome.Pending, e.RefusedWith is null ? e.LastStatus.Value : null, e.TaskId, Error: Failures.Describe(e));
         }
         catch (CambApiException e) when (e.StatusCode == 404 && e.TaskId is { } lost && lost == entry.TaskId && entry.RunId is null && input is not null)
         {

@@ -369,19 +369,23 @@ internal sealed class FleetStore(FleetDatabase database, TimeProvider time)
         InGateTransactionAsync(async (connection, transaction) =>
         {
             var now = Now;
-            var until = now + (long)retryAfter.TotalMilliseconds;
-            await connection.ExecuteAsync(
-                "UPDATE camb_fleet_gate SET fleet_limit = CASE WHEN paused_until <= @now THEN (CASE WHEN fleet_limit / 2 < 1 THEN 1 ELSE fleet_limit / 2 END) ELSE fleet_limit END, " +
-                "paused_until = CASE WHEN paused_until > @until THEN paused_until ELSE @until END, throttled = throttled + 1 WHERE id = 1",
-                new { now, until }, transaction);
-            return await connection.QuerySingleAsync<FleetGateState>(
-                "SELECT " + GateColumns + " FROM camb_fleet_gate WHERE id = 1", transaction: transaction);
+            var gate = await connection.QuerySingleAsync<GateRow>("SELECT " + GateColumns + " FROM camb_fleet_gate WHERE id = 1", transaction: transaction);
+            var limit = gate.PausedUntil <= now ? GateRules.Decrease(gate.Limit) : gate.Limit;
+            var until = Math.Max(gate.PausedUntil, now + (long)retryAfter.TotalMilliseconds);
+            await connection.ExecuteAsync("UPDATE camb_fleet_gate SET fleet_limit = @limit, paused_until = @until, throttled = throttled + 1 WHERE id = 1",
+                new { limit, until }, transaction);
+            return new FleetGateState(limit, gate.MaxLimit, until, gate.Throttled + 1);
         }, cancellationToken);
 
-    /// <summary>An upload was accepted: the limit grows by one over its current size, up to the ceiling (additive increase).</summary>
-    public Task<int> AcceptedAsync(CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE camb_fleet_gate SET fleet_limit = CASE WHEN fleet_limit + 1.0 / fleet_limit > max_limit THEN max_limit ELSE fleet_limit + 1.0 / fleet_limit END WHERE id = 1",
-            new { }, cancellationToken);
+    /// <summary>An upload was accepted: the limit grows (<see cref="GateRules.Increase"/>), up to the ceiling.</summary>
+    public Task<double> AcceptedAsync(CancellationToken cancellationToken) =>
+        InGateTransactionAsync(async (connection, transaction) =>
+        {
+            var gate = await connection.QuerySingleAsync<GateRow>("SELECT " + GateColumns + " FROM camb_fleet_gate WHERE id = 1", transaction: transaction);
+            var limit = GateRules.Increase(gate.Limit, gate.MaxLimit);
+            await connection.ExecuteAsync("UPDATE camb_fleet_gate SET fleet_limit = @limit WHERE id = 1", new { limit }, transaction);
+            return limit;
+        }, cancellationToken);
 
     /// <summary>Sets the fleet's ceiling on files at the vendor (and the limit, if it was above it).</summary>
     public Task<int> SetMaxLimitAsync(int maxLimit, CancellationToken cancellationToken) =>

@@ -119,6 +119,22 @@ public sealed class FaultMatrixTests : WorkflowFixture
         Assert.That(Polls(), Is.EqualTo(2));
     }
 
+    /// <summary>A message names only what we know: every poll refused until --timeout means no status was read, not "still PENDING".</summary>
+    [Test]
+    public async Task Polls_refused_with_429_until_the_timeout_say_so_and_name_no_status()
+    {
+        GivenCreateReturns("t-1");
+        Api.Given(Request.Create().WithPath("/apis/audio-separation/t-1").UsingGet())
+            .RespondWith(Json(429, """{"detail":"Too many requests"}""").WithHeader("Retry-After", "30"));
+
+        var run = await Separate("--timeout", "2m");
+
+        Assert.That(run.Exit, Is.EqualTo(ExitCodes.TimedOut));
+        OneLine(run, "camb: take.wav: the service kept answering 429 (too many requests) until --timeout (");
+        Assert.That(run.Err, Does.Contain("so the task's status was never read; task t-1 goes on at the service").And.Not.Contain("PENDING"));
+        Assert.That(Uploads, Is.EqualTo(1));
+    }
+
     [Test]
     public async Task Api_500_with_an_html_body_is_retried_then_one_line()
     {
@@ -623,8 +639,9 @@ public sealed class FaultMatrixTests : WorkflowFixture
         using var cancel = new CancellationTokenSource();
         using var output = new StringWriter();
         using var error = new StringWriter();
+        using var gate = new CambApi.Fleet.LocalGate(2, TimeProvider.System);
 
-        var outcomes = await Cli.Commands.SeparationJobs.RunAllAsync(CliConsole.Plain(output, error), json: false, ["take.wav"], concurrency: 2,
+        var outcomes = await Cli.Commands.SeparationJobs.RunAllAsync(CliConsole.Plain(output, error), json: false, ["take.wav"], gate,
             name => (name, 1L),
             async (name, _, ct) =>
             {

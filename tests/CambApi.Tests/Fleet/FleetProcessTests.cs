@@ -149,7 +149,7 @@ public sealed class FleetProcessTests
         using (var worker = Camb(simulator, "fleet", "work", "--until-idle", "--db", _db, "--max-transfers", "8"))
         {
             Assert.That(await worker.WaitForExitAsync(Bound), Is.Zero, worker.Output);
-            Assert.That(worker.Output, Does.Contain("the service asked to slow down (HTTP 429): every worker pauses 1 s"));
+            Assert.That(worker.Output, Does.Contain("the service asked to slow down (HTTP 429): requests pause 1 s"));
         }
 
         var status = await StatusAsync();

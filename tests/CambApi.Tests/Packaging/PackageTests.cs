@@ -4,7 +4,7 @@ using System.Xml.Linq;
 namespace CambApi.Tests;
 
 /// <summary>
-/// <c>dotnet pack</c> of the solution (no build: the suite's own binaries) makes the four packages a feed gets, each with
+/// <c>dotnet pack</c> of the solution (no build: the suite's own binaries) makes the five packages a feed gets, each with
 /// its metadata, readme, XML docs and a symbols package; the CLI is a dotnet tool.
 /// </summary>
 [TestFixture]
@@ -17,6 +17,7 @@ public sealed class PackageTests
     [TestCase("CambApi", "lib/net10.0/CambApi.dll")]
     [TestCase("CambApi.Client", "lib/net10.0/CambApi.Client.dll")]
     [TestCase("CambApi.Simulator", "lib/net10.0/CambApi.Simulator.dll")]
+    [TestCase("CambApi.Fleet", "lib/net10.0/CambApi.Fleet.dll")]
     public void Library_package_has_metadata_docs_readme_and_symbols(string id, string assembly)
     {
         var (nuspec, files) = Read(id);
@@ -26,6 +27,10 @@ public sealed class PackageTests
             Assert.That(files, Does.Contain(assembly).And.Contain(Path.ChangeExtension(assembly, ".xml")).And.Contain("README.md"));
             Assert.That(files.Where(f => f.StartsWith("lib/", StringComparison.Ordinal)), Has.None.Contains("OpenApiNormalizer"));
             Assert.That(Dependencies(nuspec), Has.None.Contains("OpenApiNormalizer").And.None.Contains("NSwag"), "build-time tools are not dependencies");
+            if (id is "CambApi" or "CambApi.Client")
+            {
+                Assert.That(Dependencies(nuspec), Has.None.Contains("Hangfire"), "Hangfire (LGPL) stays out of the library and the client");
+            }
             Assert.That(Directory.GetFiles(Packed.Value, $"{id}.*.snupkg").Where(f => IsPackage(f, id, ".snupkg")), Has.Exactly(1).Items, "symbols package");
         });
     }
@@ -40,7 +45,7 @@ public sealed class PackageTests
             Assert.That(nuspec.Descendants().Where(e => e.Name.LocalName == "packageType").Select(e => e.Attribute("name")?.Value), Does.Contain("DotnetTool"));
             Assert.That(files, Does.Contain("tools/net10.0/any/camb.dll").And.Contain("tools/net10.0/any/DotnetToolSettings.xml"));
             Assert.That(files.Where(f => f.StartsWith("tools/net10.0/any/CambApi.", StringComparison.Ordinal)).Select(Path.GetFileName),
-                Is.SupersetOf(new[] { "CambApi.dll", "CambApi.Client.dll", "CambApi.Simulator.dll" }));
+                Is.SupersetOf(new[] { "CambApi.dll", "CambApi.Client.dll", "CambApi.Simulator.dll", "CambApi.Fleet.dll" }));
         });
     }
 

@@ -1,0 +1,11 @@
+namespace CambApi.Fleet;
+
+/// <summary>What <see cref="ThrottleHandler"/> needs from a gate: when the current pause ends, and a way to report a refusal.</summary>
+internal interface IThrottleGate
+{
+    /// <summary>When every API request may go again (Unix milliseconds; in the past when there is no pause).</summary>
+    Task<long> PausedUntilAsync(CancellationToken cancellationToken);
+
+    /// <summary>The vendor refused a request and asked for <paramref name="retryAfter"/>: pause everyone, lower the limit. Returns the new limit.</summary>
+    Task<double> ThrottledAsync(TimeSpan retryAfter, CancellationToken cancellationToken);
+}
