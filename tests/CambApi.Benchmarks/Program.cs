@@ -28,7 +28,7 @@ if (args is ["--slow-drip", var dripVariant, var calls, var dripUrl])
 
 var quick = args.Contains("--quick");
 var smoke = args.Contains("--smoke");
-// --only per-call|transfers|slow-drip|polling|cold-start: one part of the suite.
+// --only per-call|transfers|slow-drip|polling|cold-start|fleet: one part of the suite.
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 var rest = args.Where((a, i) => a is not ("--quick" or "--smoke" or "--only") && (i == 0 || args[i - 1] != "--only")).ToArray();
 var summaries = only is null or "per-call" ? Bench.Run(smoke ? Bench.Smoke : quick ? Job.ShortRun : Job.Default, rest, quick) : [];
@@ -63,6 +63,14 @@ if (only is null or "polling")
 {
     Console.WriteLine();
     Console.WriteLine(PollingMeasures.Report());
+}
+
+if (only is null or "fleet")
+{
+    Console.WriteLine();
+    Console.WriteLine(smoke
+        ? await FleetMeasures.RunAsync(files: 20, waiting: 10, throughputFiles: 8, watch: TimeSpan.FromSeconds(1), processing: TimeSpan.FromSeconds(2))
+        : await FleetMeasures.RunAsync(files: 10_000, waiting: 1_000, throughputFiles: 40, watch: TimeSpan.FromSeconds(60), processing: TimeSpan.FromSeconds(30)));
 }
 return summaries.All(s => s.Reports.All(r => r.Success)) ? 0 : 1;
 

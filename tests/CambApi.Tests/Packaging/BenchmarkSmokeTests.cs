@@ -29,6 +29,8 @@ public sealed class BenchmarkSmokeTests
             Assert.That(SlowDripMeasures.Report(SlowDripMeasures.Run(calls: 10, stepMs: 1), 10).Split('\n'), Has.Length.EqualTo(4));
             Assert.That(ColdStartMeasures.Report(ColdStartMeasures.Run(runs: 1)), Does.Contain("camb separate"));
             Assert.That(PollingMeasures.Report(), Does.Not.Contain("| NO"), "the default schedule meets its targets");
+            Assert.That(FleetMeasures.RunAsync(files: 20, waiting: 5, throughputFiles: 4, watch: TimeSpan.FromMilliseconds(200), processing: TimeSpan.FromSeconds(1)).GetAwaiter().GetResult().Split('\n'),
+                Has.Length.EqualTo(5), "submit, waiting memory, throughput, requests per file");
         }
         finally
         {
