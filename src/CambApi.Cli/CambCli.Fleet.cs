@@ -27,13 +27,14 @@ internal static partial class CambCli
         var shutdown = new Option<TimeSpan?>("--shutdown-timeout") { Description = "On SIGTERM/Ctrl+C, how long an upload in progress may finish (default 8s)", CustomParser = ParseDuration };
         var lease = new Option<TimeSpan?>("--lease") { Description = "How long a claim lives unrenewed: a dead worker's files move on after it (default 30s)", CustomParser = ParseDuration };
         var overdue = new Option<TimeSpan?>("--overdue-after") { Description = "A step this late is taken as lost and enqueued again (default 30s; 5s embedded)", CustomParser = ParseDuration };
+        var simulate = new Option<bool>("--simulate") { Description = "Work against an embedded simulator: no key, no network (its tasks end with this worker)" };
         var work = new Command("work", "Run a worker: upload, poll and download the fleet's files; SIGTERM or Ctrl+C stops it cleanly")
         {
-            untilIdle, limit, transfers, shutdown, lease, overdue,
+            untilIdle, limit, transfers, shutdown, lease, overdue, simulate,
         };
         work.SetAction((parse, _) => FleetCommands.WorkAsync(console,
             Target(parse) with { MaxTransfers = parse.GetValue(transfers), ShutdownTimeout = parse.GetValue(shutdown), Lease = parse.GetValue(lease), OverdueAfter = parse.GetValue(overdue) },
-            connection(parse), parse.GetValue(untilIdle), configureClient, cancellationToken));
+            connection(parse), parse.GetValue(untilIdle), parse.GetValue(simulate), configureClient, cancellationToken));
 
         var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
         var status = new Command("status", "Counts by state, files at the vendor against the limit, the pause, uncertain files, failures") { json };

@@ -39,7 +39,11 @@ public sealed class CambFleet
     public static async Task<CambFleet> OpenAsync(FleetOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var store = new FleetStore(options.ResolveDatabase(), options.TimeProvider);
+        return await OpenAsync(options, new FleetStore(options.ResolveDatabase(), options.TimeProvider), cancellationToken);
+    }
+
+    internal static async Task<CambFleet> OpenAsync(FleetOptions options, FleetStore store, CancellationToken cancellationToken)
+    {
         await store.EnsureSchemaAsync(options.FleetLimit ?? 8, cancellationToken);
         if (options.FleetLimit is { } limit)
         {

@@ -20,6 +20,7 @@ public sealed class FleetJobs
     /// <param name="fileName">For the dashboard's job list only.</param>
     /// <param name="cancellationToken">Hangfire's: cancelled when this worker stops (the job is then handed back).</param>
     [DisplayName("{1}")]
+    [ShortLivedJob]
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [2, 5, 10, 30, 60], OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     public Task StepAsync(string sha256, string fileName, CancellationToken cancellationToken) => _runtime.StepAsync(sha256, cancellationToken);
 

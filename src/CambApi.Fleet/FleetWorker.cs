@@ -116,7 +116,7 @@ internal sealed class FleetWorker(FleetStore store, FleetOptions options, Action
         if (!store.Database.IsPostgres)
         {
             // One machine: the jobs live with this process; the rows outlive it, and the next worker re-enqueues them.
-            return new InMemoryStorage(new InMemoryStorageOptions());
+            return new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = ShortLivedJobAttribute.Keep });
         }
 
         var postgres = new PostgreSqlStorageOptions

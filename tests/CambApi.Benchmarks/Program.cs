@@ -70,7 +70,7 @@ if (only is null or "fleet")
     Console.WriteLine();
     Console.WriteLine(smoke
         ? await FleetMeasures.RunAsync(files: 20, waiting: 10, throughputFiles: 8, watch: TimeSpan.FromSeconds(1), processing: TimeSpan.FromSeconds(2))
-        : await FleetMeasures.RunAsync(files: 10_000, waiting: 1_000, throughputFiles: 40, watch: TimeSpan.FromSeconds(60), processing: TimeSpan.FromSeconds(30)));
+        : await FleetMeasures.RunAsync(files: 10_000, waiting: 1_000, throughputFiles: 40, watch: TimeSpan.FromSeconds(90), processing: TimeSpan.FromSeconds(30)));
 }
 return summaries.All(s => s.Reports.All(r => r.Success)) ? 0 : 1;
 

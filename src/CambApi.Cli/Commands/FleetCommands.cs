@@ -43,19 +43,28 @@ internal static class FleetCommands
         return ExitCodes.Success;
     }
 
-    public static async Task<int> WorkAsync(CliConsole console, FleetTarget target, Connection connection, bool untilIdle, Action<AudioSeparationClientOptions>? configureClient,
-        CancellationToken cancellationToken)
+    public static async Task<int> WorkAsync(CliConsole console, FleetTarget target, Connection connection, bool untilIdle, bool simulate,
+        Action<AudioSeparationClientOptions>? configureClient, CancellationToken cancellationToken)
     {
         if (await OpenAsync(console, target, cancellationToken) is not { } fleet)
         {
             return ExitCodes.BadUsage;
         }
 
+        await using var simulator = simulate ? await EmbeddedSimulator.StartAsync(cancellationToken) : null;
+        Action<AudioSeparationClientOptions> configure = simulator is null
+            ? options => connection.Configure(options, timeout: null, configureClient)
+            : options =>
+            {
+                simulator.Configure(options);
+                configureClient?.Invoke(options);
+            };
+
         await console.Error.WriteLineAsync($"camb: fleet worker {fleet.Options.WorkerName} on {fleet.Database.Where}{(untilIdle ? " (until nothing is left)" : "")}");
         FleetWorkResult result;
         try
         {
-            result = await fleet.WorkAsync(options => connection.Configure(options, timeout: null, configureClient), untilIdle,
+            result = await fleet.WorkAsync(configure, untilIdle,
                 line => console.Error.WriteLine($"camb: {line}"), cancellationToken);
         }
         catch (OptionsValidationException e)

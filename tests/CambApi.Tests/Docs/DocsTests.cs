@@ -17,6 +17,7 @@ public sealed partial class DocsTests
         "tests/CambApi.Consumer.Tests/WithSimulator/SimulatorInConsumerTests.cs",
         "tests/CambApi.Consumer.Tests/MockedClientTests.cs",
         "tests/CambApi.Consumer.Tests/WithSimulator/ReadmeExamples.cs",
+        "tests/CambApi.Consumer.Tests/FleetExamples.cs",
     ];
 
     private static string Root => Commands.RepoRoot;
