@@ -9,20 +9,47 @@ internal static class SpecCommands
 
     public static string ChangesPath(string repo) => Path.Combine(repo, "openapi", "CHANGES.md");
 
-    public static int Update(string repo, IReadOnlyList<string> sourcePaths, bool adopt, bool build, bool runTests, string date, TextWriter output, TextWriter error)
+    public static int Update(string repo, IReadOnlyList<string> sourcePaths, bool adopt, bool build, bool runTests, string date, TextWriter output, TextWriter error) =>
+        Update(repo, _ => (sourcePaths.Select(VendorSource.Read).ToList(), []), adopt, build, runTests, date, output, error);
+
+    /// <summary>update-spec --fetch: the same update, with the vendor's texts downloaded from the addresses sources.json records.</summary>
+    public static int Fetch(string repo, FetchRequest request, bool adopt, bool build, bool runTests, string date, TextWriter output, TextWriter error) =>
+        Update(repo, store =>
+        {
+            var summaries = Yaml.Load(File.ReadAllText(SpecPath(repo)), "openapi/camb-api.yaml").Get("paths").Entries()
+                .SelectMany(p => p.Value.Entries()).Select(o => o.Value.Text("summary")).OfType<string>().ToList();
+            var fetched = DocsFetch.Fetch(store, summaries, request);
+            if (fetched.Problems.Count > 0)
+            {
+                throw new SpecInputException(string.Join("\nupdate-spec: ", fetched.Problems));
+            }
+
+            return (fetched.Documents, fetched.NewPages);
+        }, adopt, build, runTests, date, output, error);
+
+    private static int Update(
+        string repo,
+        Func<VendorStore, (IReadOnlyList<VendorDocument> Documents, IReadOnlyList<string> NewPages)> read,
+        bool adopt,
+        bool build,
+        bool runTests,
+        string date,
+        TextWriter output,
+        TextWriter error)
     {
         UpdatePlan plan;
         string oldSpecCopy;
+        IReadOnlyList<string> newPages;
         try
         {
             // Everything is read and checked before anything is written: bad input leaves openapi/ as it was.
-            var documents = sourcePaths.Select(VendorSource.Read).ToList();
             var store = VendorStore.Load(VendorDirectory(repo));
             if (store.Problems.Count > 0)
             {
                 throw new SpecInputException($"openapi/vendor/ is inconsistent ({string.Join(" ", store.Problems)}); restore it (git checkout -- openapi/vendor) first.");
             }
 
+            (var documents, newPages) = read(store);
             var specText = File.ReadAllText(SpecPath(repo));
             plan = SpecUpdate.Plan(specText, store, documents, adopt, date);
             oldSpecCopy = specText;
@@ -35,10 +62,15 @@ internal static class SpecCommands
         }
 
         var title = string.Join(", ", plan.Sources.Select(d => $"{d.StoreName} ← {d.Origin} ({d.Kind})"));
+        foreach (var page in newPages)
+        {
+            output.WriteLine(page);
+        }
+
         if (plan.ChangesNothing)
         {
             output.WriteLine($"update-spec: {title}");
-            output.WriteLine("update-spec: openapi/ already holds this vendor text; nothing changed (exit 0).");
+            output.WriteLine("update-spec: no change: openapi/ already holds this vendor text; nothing changed (exit 0).");
             return ExitCodes.Ok;
         }
 

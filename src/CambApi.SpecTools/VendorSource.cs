@@ -13,6 +13,9 @@ namespace CambApi.SpecTools;
 /// <param name="Kind">"docs page", "OpenAPI fragment" or "OpenAPI document".</param>
 internal sealed record VendorDocument(string StoreName, string Text, YamlMappingNode Root, string Origin, string Kind)
 {
+    /// <summary>The docs page's address, when it was fetched (recorded in sources.json for the next fetch).</summary>
+    public string? Url { get; init; }
+
     public bool IsJson => StoreName.EndsWith(".json", StringComparison.Ordinal);
 }
 

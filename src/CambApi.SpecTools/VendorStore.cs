@@ -9,7 +9,8 @@ namespace CambApi.SpecTools;
 /// <param name="From">The file it was read from (a docs page, a fragment, an openapi.json).</param>
 /// <param name="Kind">docs page, OpenAPI fragment or OpenAPI document.</param>
 /// <param name="Added">The day it was stored (yyyy-MM-dd).</param>
-internal sealed record VendorEntry(string File, string From, string Kind, string Added);
+/// <param name="Url">Where <c>update-spec.sh --fetch</c> downloads it (the Markdown form of the docs page).</param>
+internal sealed record VendorEntry(string File, string From, string Kind, string Added, string? Url = null);
 
 /// <summary>
 /// openapi/vendor/: the vendor's texts exactly as published, and sources.json listing them oldest first. Where two
@@ -98,7 +99,10 @@ internal sealed class VendorStore
     {
         if (_texts.TryGetValue(document.StoreName, out var existing) && existing == document.Text)
         {
-            return this;
+            // The same text; only a first recorded address (--fetch --add of a page we hold) changes the manifest.
+            return document.Url is null || Entries.Any(e => e.File == document.StoreName && e.Url == document.Url)
+                ? this
+                : new VendorStore(Directory, Entries.Select(e => e.File == document.StoreName ? e with { Url = document.Url } : e).ToList(), _texts, Problems) { Superseded = Superseded };
         }
 
         var newParts = SpecParts.Of(document.Root).Select(p => p.Id).ToHashSet();
@@ -106,7 +110,8 @@ internal sealed class VendorStore
             .Where(e => e.File != document.StoreName && PartsOf(e.File).All(newParts.Contains))
             .Select(e => e.File).ToList();
         var entries = Entries.Where(e => e.File != document.StoreName && !superseded.Contains(e.File))
-            .Append(new VendorEntry(document.StoreName, document.Origin, document.Kind, date)).ToList();
+            .Append(new VendorEntry(document.StoreName, document.Origin, document.Kind, date,
+                document.Url ?? Entries.FirstOrDefault(e => e.File == document.StoreName)?.Url)).ToList();
         var texts = entries.ToDictionary(e => e.File, e => e.File == document.StoreName ? document.Text : _texts[e.File]);
         return new VendorStore(Directory, entries, texts, Problems) { Superseded = [.. Superseded, .. superseded] };
     }
