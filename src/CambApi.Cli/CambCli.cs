@@ -15,12 +15,18 @@ internal static partial class CambCli
         // Whatever goes wrong, and wherever the key was typed, no line this command prints can show it.
         var secrets = Secrets.In(args);
         console = console.Redacting(secrets);
+        var drift = DriftLines.Begin();
         try
         {
             return await RunCoreAsync(args, console, configureClient, cancellationToken);
         }
         finally
         {
+            foreach (var line in drift.Lines())
+            {
+                await console.Error.WriteLineAsync(line);
+            }
+
             await console.Out.FlushAsync(CancellationToken.None);
             await console.Error.FlushAsync(CancellationToken.None);
         }
@@ -99,21 +105,34 @@ internal static partial class CambCli
         var maxInFlight = new Option<int?>("--max-in-flight") { Description = "The vendor's concurrency limit: 429 with Retry-After beyond N tasks in progress", CustomParser = ParseOptionalCount };
         var uploadRate = new Option<long?>("--upload-rate") { Description = "Read uploads at this many bytes a second: 65536, 64k, 1m", CustomParser = ParseRate };
         var requestLog = new Option<string?>("--request-log") { Description = "Append one JSON line per API request (arrival time, method, path, status) to this file" };
+        // Text here, read in SimulateCommand: naming the simulator's types while parsing would load it for every command.
+        var drift = new Option<string?>("--drift")
+        {
+            Description = $"Answer as a vendor that changed the API: all of {SimulateCommand.DriftSyntax}, or those named (comma-separated)",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = r => r.Tokens.Count == 0 ? "all" : r.Tokens[0].Value,
+        };
         var simulateCommand = new Command("simulate", "Run the simulator standalone, playing a scenario; prints its base URL and key (Ctrl+C or SIGTERM stops it)")
         {
             scenarioFile, processing, urlLifetime, outcomes, busyPolls, unavailableUploads, resetPolls, stallPolls, truncatedPolls, retryAfter, storageFaults,
-            maxInFlight, uploadRate, requestLog,
+            maxInFlight, uploadRate, requestLog, drift,
         };
         simulateCommand.SetAction((parse, _) => SimulateCommand.RunAsync(console, new SimulateRequest(
             parse.GetValue(scenarioFile), parse.GetValue(processing), parse.GetValue(urlLifetime), parse.GetValue(outcomes) ?? [],
             parse.GetValue(busyPolls), parse.GetValue(unavailableUploads), parse.GetValue(resetPolls), parse.GetValue(stallPolls),
             parse.GetValue(truncatedPolls), parse.GetValue(retryAfter), parse.GetValue(storageFaults) ?? [],
-            parse.GetValue(maxInFlight), parse.GetValue(uploadRate), parse.GetValue(requestLog)), cancellationToken));
+            parse.GetValue(maxInFlight), parse.GetValue(uploadRate), parse.GetValue(requestLog), parse.GetValue(drift)), cancellationToken));
+
+        var check = new Command("check", "Run one separation against the service and hold every answer to openapi/ (it costs one separation). Exit 0 matches, 3 a breaking change, 1 could not run")
+        {
+            simulate, timeout,
+        };
+        check.SetAction((parse, _) => CheckCommand.RunAsync(console, Connection(parse), parse.GetValue(simulate), parse.GetValue(timeout), cancellationToken));
 
         var fleet = FleetCommand(console, Connection, configureClient, cancellationToken);
         var root = new RootCommand("camb: separate recordings into foreground and background tracks with CAMB.AI.\n" + ExitCodes.Help)
         {
-            separate, download, status, result, results, simulateCommand, fleet, apiKey, baseUrl, requestTimeout,
+            separate, download, status, result, results, simulateCommand, check, fleet, apiKey, baseUrl, requestTimeout,
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

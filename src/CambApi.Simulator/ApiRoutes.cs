@@ -14,7 +14,7 @@ public sealed partial class CambSimulator
         // FastAPI's answers for a path no route has (404) and a route without that method (405).
         app.UseStatusCodePages(context => context.HttpContext.Response.StatusCode switch
         {
-            404 => FastApiResponses.Detail(404, "Not Found").ExecuteAsync(context.HttpContext),
+            404 => NotFound("Not Found").ExecuteAsync(context.HttpContext),
             405 => FastApiResponses.Detail(405, "Method Not Allowed").ExecuteAsync(context.HttpContext),
             _ => Task.CompletedTask,
         });
@@ -79,7 +79,7 @@ public sealed partial class CambSimulator
         task.Finishing = new Lazy<Task<object>>(() => FinishAsync(task));
         _tasks[id] = task;
         _options.OnUploadAccepted(file.FileName, id, Interlocked.Increment(ref _uploads));
-        return Results.Json(new { task_id = id });
+        return Results.Json(Drifted(new() { ["task_id"] = id }, "queue_position", 0));
     }
 
     /// <summary>Buffers the body at <paramref name="bytesPerSecond"/> (the client's send slows to match), then lets the form be read from it.</summary>
@@ -106,7 +106,7 @@ public sealed partial class CambSimulator
 
         if (!_tasks.TryGetValue(taskId, out var task))
         {
-            return FastApiResponses.Detail(404, "Task not found");
+            return NotFound("Task not found");
         }
 
         await Latency(task.Outcome).ConfigureAwait(false);
@@ -181,9 +181,29 @@ public sealed partial class CambSimulator
         return StatusBody("SUCCESS", runId);
     }
 
-    /// <summary>An <c>OrchestratorPipelineResult</c>, nulls included, as FastAPI serializes it.</summary>
-    private static object StatusBody(string status, long? runId = null, string? reason = null, string? message = null) =>
-        new { status, run_id = runId, exception_reason = reason, message };
+    /// <summary>An <c>OrchestratorPipelineResult</c>, nulls included, as FastAPI serializes it (or as a drifted service would).</summary>
+    private Dictionary<string, object?> StatusBody(string status, long? runId = null, string? reason = null, string? message = null) =>
+        Drifted(new()
+        {
+            ["status"] = status == "PENDING" && _options.Drift.HasFlag(SimulatedDrift.NewStatus) ? "PROCESSING" : status,
+            ["run_id"] = runId,
+            ["exception_reason"] = reason,
+            ["message"] = message,
+        }, "progress", status == "PENDING" ? 0.5 : 1.0);
+
+    /// <summary>The body with a field the spec does not know, when the simulator plays <see cref="SimulatedDrift.ExtraFields"/>.</summary>
+    private Dictionary<string, object?> Drifted(Dictionary<string, object?> body, string field, object value)
+    {
+        if (_options.Drift.HasFlag(SimulatedDrift.ExtraFields))
+        {
+            body[field] = value;
+        }
+
+        return body;
+    }
+
+    private IResult NotFound(string detail) =>
+        _options.Drift.HasFlag(SimulatedDrift.PlainNotFound) ? Results.Text("404: Not Found", "text/plain", statusCode: 404) : FastApiResponses.Detail(404, detail);
 
     private Task Latency(SimulatedOutcome outcome) =>
         outcome.AddedLatency > TimeSpan.Zero ? Task.Delay(outcome.AddedLatency, _options.TimeProvider) : Task.CompletedTask;
@@ -196,7 +216,7 @@ public sealed partial class CambSimulator
             return FastApiResponses.Validation([error!]);
         }
 
-        return Known(id) is { } run ? Results.Json(ResultUrls(run)) : FastApiResponses.Detail(404, "Run not found");
+        return Known(id) is { } run ? Results.Json(ResultUrls(run)) : NotFound("Run not found");
     }
 
     private async Task<IResult> BatchAsync(HttpRequest request)

@@ -46,6 +46,9 @@ public sealed class SimulatorOptions
 
     internal void OnApiRequestRecorded(RecordedRequest request) => ApiRequestRecorded?.Invoke(request);
 
+    /// <summary>Vendor changes to play in every answer (none by default): see <see cref="SimulatedDrift"/>.</summary>
+    public SimulatedDrift Drift { get; set; }
+
     /// <summary>Faults for the storage host, one per download request, in order; requests after the last are served normally.</summary>
     public ConcurrentQueue<StorageFault> StorageFaults { get; } = new();
 }

@@ -12,14 +12,15 @@ namespace CambApi.Simulator;
 /// </summary>
 public sealed partial class CambSimulator
 {
-    private object ResultUrls(long runId)
+    private Dictionary<string, object?> ResultUrls(long runId)
     {
         var expires = (_options.TimeProvider.GetUtcNow() + _options.UrlLifetime).ToUnixTimeSeconds();
-        return new
+        var foreground = _options.Drift.HasFlag(SimulatedDrift.RenamedField) ? "foreground_url" : "foreground_audio_url";
+        return Drifted(new()
         {
-            foreground_audio_url = SignedUrl(runId, "foreground", expires),
-            background_audio_url = SignedUrl(runId, "background", expires),
-        };
+            [foreground] = SignedUrl(runId, "foreground", expires),
+            ["background_audio_url"] = SignedUrl(runId, "background", expires),
+        }, "duration", Math.Round(_runs[runId].Foreground.Length / 32_000.0, 2));
     }
 
     private string SignedUrl(long runId, string track, long expires) =>

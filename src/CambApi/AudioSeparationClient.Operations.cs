@@ -80,6 +80,11 @@ public partial class AudioSeparationClient
             throw error;
         }
 
+        if (created.HasAdditionalProperties)
+        {
+            SpecDrift.Fields(Logger, "create", created.AdditionalProperties.Keys);
+        }
+
         CambApiTelemetry.RecordOperation("create", started, error: null);
         var sent = replayable ? upload.Length : 0;
         CambApiTelemetry.RecordTransfer("upload", sent);
@@ -106,7 +111,7 @@ public partial class AudioSeparationClient
         try
         {
             var response = await Rest.GetAudioSeparationRunInfoAsync(runId, cancellationToken).ConfigureAwait(false);
-            var result = ToResult(runId, response);
+            var result = ToResult(runId, response, "result");
             CambApiTelemetry.RecordOperation("result", started, error: null);
             return result;
         }
@@ -159,7 +164,7 @@ public partial class AudioSeparationClient
                 throw new CambApiException($"The batch result has a key '{key}' that is not a run id.", 200, null, EmptyHeaders, null);
             }
 
-            results[runId] = ToResult(runId, value);
+            results[runId] = ToResult(runId, value, "results");
         }
 
         return results;
@@ -178,8 +183,16 @@ public partial class AudioSeparationClient
     /// <summary>The W3C trace context of the caller's activity, so the vendor's traces join the caller's.</summary>
     private static string? CurrentTraceparent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
 
-    private static SeparationResult ToResult(long runId, AudioSeparationRunInfoResponse response) =>
-        new(runId, RequireUrl(runId, "foreground_audio_url", response.ForegroundAudioUrl), RequireUrl(runId, "background_audio_url", response.BackgroundAudioUrl));
+    /// <summary>The result, after noting fields the spec does not know (a renamed URL field then explains the error that follows).</summary>
+    private SeparationResult ToResult(long runId, AudioSeparationRunInfoResponse response, string operation)
+    {
+        if (response.HasAdditionalProperties)
+        {
+            SpecDrift.Fields(Logger, operation, response.AdditionalProperties.Keys);
+        }
+
+        return new(runId, RequireUrl(runId, "foreground_audio_url", response.ForegroundAudioUrl), RequireUrl(runId, "background_audio_url", response.BackgroundAudioUrl));
+    }
 
     private static Uri RequireUrl(long runId, string field, string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri)

@@ -16,7 +16,8 @@ namespace CambApi;
 /// or a presigned URL.
 /// Metrics: <c>camb.client.operation.duration</c> (s; <c>camb.operation</c>, <c>error.type</c>; its count is the
 /// number of calls), <c>camb.client.transferred</c> (By; <c>camb.direction</c>) and <c>camb.separation.duration</c>
-/// (s, a task's wait until its end; <c>camb.outcome</c>).
+/// (s, a task's wait until its end; <c>camb.outcome</c>), <c>camb.client.spec_drift</c> (answers the spec does not describe;
+/// <c>camb.operation</c>, <c>camb.drift.kind</c>: field, status-value, http-status, content-type; <c>camb.drift.name</c>).
 /// </remarks>
 public static class CambApiTelemetry
 {
@@ -40,6 +41,9 @@ public static class CambApiTelemetry
 
     private static readonly Histogram<double> SeparationDuration = Meter.CreateHistogram<double>(
         "camb.separation.duration", "s", "How long a task was waited for until it ended, by outcome");
+
+    private static readonly Counter<long> Drift = Meter.CreateCounter<long>(
+        "camb.client.spec_drift", "{answer}", "Answers with something the spec does not describe, by operation, kind and name (never a value)");
 
     /// <summary>Starts a span (null when nobody listens: then nothing is recorded and nothing allocated).</summary>
     internal static Activity? Start(string name, string? taskId = null, long? runId = null)
@@ -86,6 +90,10 @@ public static class CambApiTelemetry
             Transferred.Add(bytes, new KeyValuePair<string, object?>("camb.direction", direction));
         }
     }
+
+    /// <summary>One answer that drifted from the spec (see <see cref="SpecDrift"/>).</summary>
+    internal static void RecordDrift(string operation, string kind, string name) =>
+        Drift.Add(1, new TagList { { "camb.operation", operation }, { "camb.drift.kind", kind }, { "camb.drift.name", name } });
 
     /// <summary>Records a wait that ended: <c>success</c>, <c>failed</c>, <c>timeout</c> (MaxWait) or <c>cancelled</c>.</summary>
     internal static void RecordSeparation(TimeSpan waited, string outcome) =>

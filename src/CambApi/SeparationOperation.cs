@@ -72,6 +72,16 @@ public partial class SeparationOperation
         }
 
         CambApiTelemetry.RecordOperation("status", started, error: null);
+        if (result.HasAdditionalProperties)
+        {
+            SpecDrift.Fields(_host.Logger, "status", result.AdditionalProperties.Keys);
+        }
+
+        if (!result.Status.IsKnown)
+        {
+            SpecDrift.Status(_host.Logger, "status", result.Status.Value);
+        }
+
         activity?.SetTag("camb.status", result.Status.Value);
         activity?.SetTag("camb.run_id", result.RunId);
 

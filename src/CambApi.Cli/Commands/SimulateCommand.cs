@@ -17,7 +17,8 @@ internal sealed record SimulateRequest(
     string[] StorageFaults,
     int? MaxInFlight = null,
     long? UploadBytesPerSecond = null,
-    string? RequestLog = null);
+    string? RequestLog = null,
+    string? Drift = null);
 
 /// <summary>Runs the simulator standalone, playing a scenario, and says what each upload will meet.</summary>
 internal static class SimulateCommand
@@ -27,9 +28,11 @@ internal static class SimulateCommand
     public static async Task<int> RunAsync(CliConsole console, SimulateRequest request, CancellationToken cancellationToken)
     {
         SimulatorScenario scenario;
+        SimulatedDrift drift;
         try
         {
             scenario = BuildScenario(request);
+            drift = ParseDrift(request.Drift);
         }
         catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
         {
@@ -40,6 +43,7 @@ internal static class SimulateCommand
         var options = scenario.ApplyTo(new SimulatorOptions());
         options.MaxInFlight = request.MaxInFlight;
         options.UploadBytesPerSecond = request.UploadBytesPerSecond;
+        options.Drift = drift;
         using var requestLog = request.RequestLog is { } logPath ? new StreamWriter(logPath, append: true) { AutoFlush = true } : null;
         if (requestLog is not null)
         {
@@ -63,7 +67,8 @@ internal static class SimulateCommand
         await console.Out.WriteLineAsync($"{Connection.BaseUrlVariable}={sim.BaseAddress}");
         await console.Out.WriteLineAsync($"CAMB_API_KEY={sim.ApiKey}");
         await console.Error.WriteLineAsync($"Simulator running (tasks take {options.ProcessingTime.TotalSeconds:0.###} s{StorageSummary(scenario)}" +
-                                           $"{(options.MaxInFlight is { } max ? $"; at most {max} tasks in progress" : "")}); Ctrl+C to stop.");
+                                           $"{(options.MaxInFlight is { } max ? $"; at most {max} tasks in progress" : "")}" +
+                                           $"{(options.Drift != SimulatedDrift.None ? $"; drifting from the spec: {DriftNames(options.Drift)}" : "")}); Ctrl+C to stop.");
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
@@ -74,6 +79,42 @@ internal static class SimulateCommand
 
         return ExitCodes.Success;
     }
+
+    public const string DriftSyntax = "extra-fields, new-status, renamed-field, plain-404";
+
+    /// <summary>The --drift values, as typed.</summary>
+    private static readonly Dictionary<string, SimulatedDrift> DriftKinds = new()
+    {
+        ["extra-fields"] = SimulatedDrift.ExtraFields,
+        ["new-status"] = SimulatedDrift.NewStatus,
+        ["renamed-field"] = SimulatedDrift.RenamedField,
+        ["plain-404"] = SimulatedDrift.PlainNotFound,
+    };
+
+    /// <summary>--drift alone ("all"): every kind; --drift a,b: those.</summary>
+    /// <exception cref="FormatException">A name that is not a drift.</exception>
+    private static SimulatedDrift ParseDrift(string? text)
+    {
+        if (text is null)
+        {
+            return SimulatedDrift.None;
+        }
+
+        if (text == "all")
+        {
+            return SimulatedDrift.All;
+        }
+
+        var drift = SimulatedDrift.None;
+        foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            drift |= DriftKinds.TryGetValue(name, out var kind) ? kind : throw new FormatException($"--drift: '{name}' is not a drift; use {DriftSyntax}.");
+        }
+
+        return drift;
+    }
+
+    private static string DriftNames(SimulatedDrift drift) => string.Join(", ", DriftKinds.Where(k => drift.HasFlag(k.Value)).Select(k => k.Key));
 
     /// <summary>The scenario file (if any), then the flags: every-file faults, then --outcome rules in order.</summary>
     /// <exception cref="FormatException">A flag or the file does not parse; the message names which.</exception>

@@ -10,7 +10,7 @@ namespace CambApi.Http;
 /// (which hands IHttpClientFactory the same handlers) and by the tests and benchmarks. Outermost first:
 /// <list type="bullet">
 /// <item>API: failure translation → resilience (retry, per-attempt timeout) → response buffering (per attempt) →
-/// redacted logging → [a caller's own handlers, from DI] → API key on its transport (no redirects; <see cref="ApiKeyHandler.OnTransport"/>).</item>
+/// spec drift → redacted logging → [a caller's own handlers, from DI] → API key on its transport (no redirects; <see cref="ApiKeyHandler.OnTransport"/>).</item>
 /// <item>Storage: failure translation → resilience → redacted logging → transport (no redirects, never a key).</item>
 /// </list>
 /// </summary>
@@ -18,6 +18,9 @@ internal static class CambPipeline
 {
     /// <summary>The logger category of both chains' request logs.</summary>
     public const string LoggerCategory = "CambApi.Http";
+
+    /// <summary>The logger category of the drift warnings the API chain raises (undocumented statuses and content types).</summary>
+    public const string DriftLoggerCategory = "CambApi.SpecDrift";
 
     /// <summary>Connections are replaced after this long (when idle), so a long-lived client follows DNS changes.</summary>
     private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5);
@@ -36,6 +39,7 @@ internal static class CambPipeline
         new FailureTranslationHandler(options.AttemptTimeout),
         Resilience(options),
         new ResponseBufferingHandler(),
+        new SpecDriftHandler(loggers.CreateLogger(DriftLoggerCategory)),
         new RedactingLoggingHandler(loggers.CreateLogger(LoggerCategory), "api"),
     ];
 

@@ -6,7 +6,7 @@ namespace CambApi.Tests.Packaging;
 /// that passed everything would pass these too.
 /// </summary>
 [TestFixture]
-public sealed class WorkflowTests
+public sealed class GitHubWorkflowTests
 {
     private static string Workflows => Path.Combine(Commands.RepoRoot, ".github", "workflows");
 

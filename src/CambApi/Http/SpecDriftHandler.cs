@@ -1,0 +1,43 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace CambApi.Http;
+
+/// <summary>
+/// On the API pipeline, per attempt: an HTTP status or content type the spec does not describe goes to
+/// <see cref="SpecDrift"/>. The spec documents 200 and 422 for every operation; the statuses below are the service's and
+/// its gateway's known undocumented answers (the vendor's facts), handled as API errors and not reported. Costs two
+/// comparisons per answer when nothing drifts.
+/// </summary>
+internal sealed class SpecDriftHandler(ILogger logger) : DelegatingHandler
+{
+    private static readonly HashSet<int> Known = [200, 422, 400, 401, 403, 404, 405, 408, 413, 429, 500, 502, 503, 504];
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        if (!Known.Contains(status))
+        {
+            SpecDrift.Seen(logger, Operation(request), SpecDrift.HttpStatus, status.ToString(CultureInfo.InvariantCulture));
+        }
+        else if (status < 500 && response.Content.Headers.ContentType?.MediaType is { } type && type != "application/json")
+        {
+            // 5xx pages from proxies are often HTML: not the vendor's API drifting.
+            SpecDrift.Seen(logger, Operation(request), SpecDrift.ContentType, $"{type} ({status.ToString(CultureInfo.InvariantCulture)})");
+        }
+
+        return response;
+    }
+
+    /// <summary>The operation's short name, as the telemetry names it.</summary>
+    private static string Operation(HttpRequestMessage request)
+    {
+        var path = request.RequestUri?.AbsolutePath ?? "";
+        return path.Contains("/audio-separation-results", StringComparison.Ordinal) ? "results"
+            : path.Contains("/audio-separation-result/", StringComparison.Ordinal) ? "result"
+            : path.Contains("/audio-separation/", StringComparison.Ordinal) ? "status"
+            : path.EndsWith("/audio-separation", StringComparison.Ordinal) ? "create"
+            : "api";
+    }
+}
