@@ -18,11 +18,12 @@ public sealed class FleetJobs
     /// <summary>Moves the file whose content hash is <paramref name="sha256"/> one step on.</summary>
     /// <param name="sha256">The file's row.</param>
     /// <param name="fileName">For the dashboard's job list only.</param>
+    /// <param name="due">The file's due time this job was made for: a status read whose row has moved on belongs to a replaced chain, and ends without a request.</param>
     /// <param name="cancellationToken">Hangfire's: cancelled when this worker stops (the job is then handed back).</param>
     [DisplayName("{1}")]
     [ShortLivedJob]
     [AutomaticRetry(Attempts = 5, DelaysInSeconds = [2, 5, 10, 30, 60], OnAttemptsExceeded = AttemptsExceededAction.Delete)]
-    public Task StepAsync(string sha256, string fileName, CancellationToken cancellationToken) => _runtime.StepAsync(sha256, cancellationToken);
+    public Task StepAsync(string sha256, string fileName, long? due, CancellationToken cancellationToken) => _runtime.StepAsync(sha256, due, cancellationToken);
 
     /// <summary>Creates the jobs of one worker's runtime (Hangfire asks for an instance per job).</summary>
     internal sealed class Activator(FleetRuntime runtime) : JobActivator

@@ -42,7 +42,7 @@ internal sealed partial class FleetRuntime(
     /// <summary>Fired after a step that may have freed room at the vendor, so admission need not wait for the next sweep.</summary>
     public event Action? RoomMayHaveChanged;
 
-    public async Task StepAsync(string sha256, CancellationToken jobToken)
+    public async Task StepAsync(string sha256, long? due, CancellationToken jobToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(jobToken, _stopping.Token);
         var file = await store.GetAsync(sha256, linked.Token);
@@ -55,7 +55,7 @@ internal sealed partial class FleetRuntime(
                 await store.ExpireUploadsAsync(linked.Token);
                 break;
             case FleetFileState.Processing:
-                await PollAsync(file, linked.Token);
+                await PollAsync(file, due, linked.Token);
                 break;
             case FleetFileState.Ready:
                 await DownloadAsync(file, linked.Token);
@@ -73,18 +73,18 @@ internal sealed partial class FleetRuntime(
 
     // ----- scheduling -----
 
-    public void Enqueue(FleetFile file) => jobs.Enqueue<FleetJobs>(j => j.StepAsync(file.Sha256, file.FileName, CancellationToken.None));
+    public void Enqueue(FleetFile file) => jobs.Enqueue<FleetJobs>(j => j.StepAsync(file.Sha256, file.FileName, file.NextStepAt, CancellationToken.None));
 
     private void ScheduleAt(FleetFile file, long at)
     {
         var delay = TimeSpan.FromMilliseconds(Math.Max(0, at - store.Now));
         if (delay <= TimeSpan.FromMilliseconds(50))
         {
-            Enqueue(file);
+            jobs.Enqueue<FleetJobs>(j => j.StepAsync(file.Sha256, file.FileName, at, CancellationToken.None));
         }
         else
         {
-            jobs.Schedule<FleetJobs>(j => j.StepAsync(file.Sha256, file.FileName, CancellationToken.None), delay);
+            jobs.Schedule<FleetJobs>(j => j.StepAsync(file.Sha256, file.FileName, at, CancellationToken.None), delay);
         }
     }
 
