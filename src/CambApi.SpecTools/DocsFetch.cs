@@ -49,11 +49,12 @@ internal static partial class DocsFetch
 
             try
             {
-                documents.Add(VendorSource.Parse(text, address) with { Url = page });
+                // Recorded under the page's own address, not the one it was fetched from (a mirror, a test's loopback site).
+                documents.Add(VendorSource.Parse(text, page) with { Url = page });
             }
             catch (SpecInputException e)
             {
-                problems.Add($"{e.Message} Open {address} in a browser: if the page changed form, save it and run build/update-spec.sh with the file.");
+                problems.Add($"{e.Message.Replace(page, address, StringComparison.Ordinal)} Open {address} in a browser: if the page changed form, save it and run build/update-spec.sh with the file.");
             }
         }
 

@@ -37,6 +37,23 @@ public sealed class FetchSpecTests
         Assert.That(File.ReadAllText(Path.Combine(repo.Root, "openapi", "vendor", "sources.json")),
             Does.Contain("\"url\": \"https://docs.camb.ai/api-reference/endpoint/get-audio-separation-result.md\""),
             "the page's address stays recorded for the next fetch, not the loopback address that played it");
+        Assert.That(File.ReadAllText(Path.Combine(repo.Root, "openapi", "vendor", "sources.json")),
+            Does.Contain("\"from\": \"https://docs.camb.ai/api-reference/endpoint/get-audio-separation-result.md\"").And.Not.Contain("127.0.0.1"));
+    }
+
+    [Test]
+    public void A_page_without_its_openapi_block_names_the_address_and_changes_nothing()
+    {
+        using var repo = new TempRepo();
+        Serve(PagePath, "# Get Audio Separation Result\n\nThis page moved to the new API reference.\n");
+        var before = repo.Fingerprint();
+
+        var result = Fetch(repo);
+
+        Assert.That(result.Exit, Is.EqualTo(2));
+        Assert.That(ProblemLines(result.Error), Has.Count.EqualTo(1));
+        Assert.That(result.Error, Does.StartWith($"update-spec: {_docs.Url}{PagePath}: no OpenAPI here"));
+        Assert.That(repo.Fingerprint(), Is.EqualTo(before));
     }
 
     [Test]
