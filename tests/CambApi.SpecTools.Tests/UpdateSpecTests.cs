@@ -165,7 +165,8 @@ public sealed class UpdateSpecTests
         repo.Update("renamed-field.txt");
 
         var store = VendorStore.Load(SpecCommands.VendorDirectory(repo.Root));
-        Assert.That(store.Entries.Single(), Is.EqualTo(new VendorEntry("get-audio-separation-result.yaml", "renamed-field.txt", "docs page", "2026-11-25")));
+        Assert.That(store.Entries.Single(), Is.EqualTo(new VendorEntry("get-audio-separation-result.yaml", "renamed-field.txt", "docs page", "2026-11-25",
+            "https://docs.camb.ai/api-reference/endpoint/get-audio-separation-result.md")), "a page saved by hand keeps the address --fetch reads it from");
     }
 
     [Test]

@@ -17,7 +17,7 @@ internal sealed class SpecDriftHandler(ILogger logger) : DelegatingHandler
     {
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        if (!Known.Contains(status))
+        if (!Known.Contains(status) && status is < 300 or >= 400) // a redirect is refused with its own message (the key stays home)
         {
             SpecDrift.Seen(logger, Operation(request), SpecDrift.HttpStatus, status.ToString(CultureInfo.InvariantCulture));
         }

@@ -66,8 +66,8 @@ public sealed class SpecDriftTests : WorkflowFixture
         Api.Given(Request.Create().WithPath("/apis/audio-separation").UsingPost())
             .RespondWith(Json(200, """{"task_id":"t-drift","sla_tier":"gold-customer-4411"}"""));
         GivenStatuses("t-drift",
-            """{"status":"QUEUED_FOR_GPU","run_id":null,"exception_reason":null,"message":null,"eta_seconds":4242}""",
-            """{"status":"QUEUED_FOR_GPU","run_id":null,"exception_reason":null,"message":null,"eta_seconds":4141}""",
+            """{"status":"AWAITING_GPU_SLOT_7","run_id":null,"exception_reason":null,"message":null,"eta_seconds":4242}""",
+            """{"status":"AWAITING_GPU_SLOT_7","run_id":null,"exception_reason":null,"message":null,"eta_seconds":4141}""",
             """{"status":"SUCCESS","run_id":77,"exception_reason":null,"message":null,"eta_seconds":0}""");
         Api.Given(Request.Create().WithPath("/apis/audio-separation-result/77").UsingGet())
             .RespondWith(Json(200, $$"""{"foreground_audio_url":"{{Storage.Url}}/f.wav?{{Signature}}","background_audio_url":"{{Storage.Url}}/b.wav?{{Signature}}","loudness_lufs":-14.25}"""));
@@ -89,14 +89,14 @@ public sealed class SpecDriftTests : WorkflowFixture
         {
             "The service's create answer has a field the spec does not describe: sla_tier. Calls go on; the client's spec may be out of date (maintainers: build/update-spec.sh --fetch). Warned once per process.",
             "The service's status answer has a field the spec does not describe: eta_seconds. Calls go on; the client's spec may be out of date (maintainers: build/update-spec.sh --fetch). Warned once per process.",
-            "The service's status answer has a status-value the spec does not describe: QUEUED_FOR_GPU. Calls go on; the client's spec may be out of date (maintainers: build/update-spec.sh --fetch). Warned once per process.",
+            "The service's status answer has a status-value the spec does not describe: AWAITING_GPU_SLOT_7. Calls go on; the client's spec may be out of date (maintainers: build/update-spec.sh --fetch). Warned once per process.",
             "The service's result answer has a field the spec does not describe: loudness_lufs. Calls go on; the client's spec may be out of date (maintainers: build/update-spec.sh --fetch). Warned once per process.",
         }), "one warning per (operation, kind, name), however often it is seen");
         Assert.That(_drift.Count(d => d == ("status", "field", "eta_seconds")), Is.EqualTo(3), "the count is every answer");
-        Assert.That(_drift.Count(d => d == ("status", "status-value", "QUEUED_FOR_GPU")), Is.EqualTo(2));
+        Assert.That(_drift.Count(d => d == ("status", "status-value", "AWAITING_GPU_SLOT_7")), Is.EqualTo(2));
         var polls = _spans.Where(s => s.OperationName == "camb.poll").ToList();
         Assert.That(polls.SelectMany(p => p.Events).Where(e => e.Name == "camb.spec_drift").Select(e => e.Tags.First(t => t.Key == "camb.drift.name").Value),
-            Is.EquivalentTo(new[] { "eta_seconds", "QUEUED_FOR_GPU", "eta_seconds", "QUEUED_FOR_GPU", "eta_seconds" }));
+            Is.EquivalentTo(new[] { "eta_seconds", "AWAITING_GPU_SLOT_7", "eta_seconds", "AWAITING_GPU_SLOT_7", "eta_seconds" }));
 
         var everything = string.Join("\n", warnings.Select(w => w.Message).Concat(_drift.Select(d => d.ToString()))
             .Concat(_spans.SelectMany(s => s.Events).SelectMany(e => e.Tags).Select(t => $"{t.Value}")));
