@@ -9,8 +9,8 @@ namespace CambApi.Http;
 /// The one place the library's two handler chains are built — used by the public constructors, by <c>AddCambApi</c>
 /// (which hands IHttpClientFactory the same handlers) and by the tests and benchmarks. Outermost first:
 /// <list type="bullet">
-/// <item>API: failure translation → resilience (retry, per-attempt timeout) → response buffering (per attempt) →
-/// spec drift → redacted logging → [a caller's own handlers, from DI] → API key on its transport (no redirects; <see cref="ApiKeyHandler.OnTransport"/>).</item>
+/// <item>API: failure translation → resilience (retry, per-attempt timeout) → response buffering and the undocumented-answer check (per attempt) →
+/// redacted logging → [a caller's own handlers, from DI] → API key on its transport (no redirects; <see cref="ApiKeyHandler.OnTransport"/>).</item>
 /// <item>Storage: failure translation → resilience → redacted logging → transport (no redirects, never a key).</item>
 /// </list>
 /// </summary>
@@ -38,8 +38,7 @@ internal static class CambPipeline
     [
         new FailureTranslationHandler(options.AttemptTimeout),
         Resilience(options),
-        new ResponseBufferingHandler(),
-        new SpecDriftHandler(loggers.CreateLogger(DriftLoggerCategory)),
+        new ResponseBufferingHandler(loggers.CreateLogger(DriftLoggerCategory)),
         new RedactingLoggingHandler(loggers.CreateLogger(LoggerCategory), "api"),
     ];
 

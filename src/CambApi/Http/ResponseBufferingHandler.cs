@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace CambApi.Http;
 
 /// <summary>
@@ -6,7 +8,8 @@ namespace CambApi.Http;
 /// of surfacing later from the generated client's parser as a raw stream error. API answers are small JSON documents;
 /// storage downloads never pass through here.
 /// </summary>
-internal sealed class ResponseBufferingHandler : DelegatingHandler
+/// <param name="driftLogger">Where an undocumented status or content type is reported (<see cref="UndocumentedAnswers"/>, checked here per attempt).</param>
+internal sealed class ResponseBufferingHandler(ILogger driftLogger) : DelegatingHandler
 {
     /// <summary>Far above any documented answer; a larger one is not the API talking.</summary>
     internal const long MaxBodyBytes = 16L << 20;
@@ -17,6 +20,7 @@ internal sealed class ResponseBufferingHandler : DelegatingHandler
         try
         {
             await response.Content.LoadIntoBufferAsync(MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+            UndocumentedAnswers.Inspect(request, response, driftLogger);
             return response;
         }
         catch

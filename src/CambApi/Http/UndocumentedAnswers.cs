@@ -4,18 +4,18 @@ using Microsoft.Extensions.Logging;
 namespace CambApi.Http;
 
 /// <summary>
-/// On the API pipeline, per attempt: an HTTP status or content type the spec does not describe goes to
-/// <see cref="SpecDrift"/>. The spec documents 200 and 422 for every operation; the statuses below are the service's and
-/// its gateway's known undocumented answers (the vendor's facts), handled as API errors and not reported. Costs two
-/// comparisons per answer when nothing drifts.
+/// An HTTP status or content type the spec does not describe goes to <see cref="SpecDrift"/>. The spec documents 200 and
+/// 422 for every operation; the statuses below are the service's and its gateway's known undocumented answers (the
+/// vendor's facts), handled as API errors and not reported. Called by <see cref="ResponseBufferingHandler"/> on each
+/// attempt's answer rather than from a handler of its own: an async handler costs a state machine per call, and this
+/// must cost nothing but two comparisons when nothing drifts.
 /// </summary>
-internal sealed class SpecDriftHandler(ILogger logger) : DelegatingHandler
+internal static class UndocumentedAnswers
 {
     private static readonly HashSet<int> Known = [200, 422, 400, 401, 403, 404, 405, 408, 413, 429, 500, 502, 503, 504];
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    public static void Inspect(HttpRequestMessage request, HttpResponseMessage response, ILogger logger)
     {
-        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
         if (!Known.Contains(status) && status is < 300 or >= 400) // a redirect is refused with its own message (the key stays home)
         {
@@ -26,8 +26,6 @@ internal sealed class SpecDriftHandler(ILogger logger) : DelegatingHandler
             // 5xx pages from proxies are often HTML: not the vendor's API drifting.
             SpecDrift.Seen(logger, Operation(request), SpecDrift.ContentType, $"{type} ({status.ToString(CultureInfo.InvariantCulture)})");
         }
-
-        return response;
     }
 
     /// <summary>The operation's short name, as the telemetry names it.</summary>
