@@ -188,6 +188,29 @@ public sealed class FetchSpecTests
         Assert.That(again.Output, Does.Contain("no change"), "the added page is fetched from its recorded address from now on");
     }
 
+    [Test]
+    public void The_script_reads_the_docs_site_from_CAMB_DOCS_URL_as_a_maintainer_runs_it()
+    {
+        using var repo = new TempRepo();
+        Serve(PagePath, File.ReadAllText(TempRepo.Fixture("renamed-field.txt")));
+        var root = typeof(FetchSpecTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+        var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(root, "build", "update-spec.sh"), "--fetch", "--no-build", "--repo", repo.Root })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment[DocsFetch.EnvironmentVariable] = _docs.Url;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+
+        Assert.That(process.ExitCode, Is.EqualTo(3), output + error.Result);
+        Assert.That(output, Does.Contain("BREAKING      schema AudioSeparationRunInfoResponse: response field renamed: foreground_audio_url → foreground_url"));
+    }
+
     private void ServeIndex(params string[] extra)
     {
         // The family as the vendor's index lists it (titles from its docs; the result page is the seed).
