@@ -48,10 +48,10 @@ internal sealed class DriftLines
             }
         }
 
-        Add("field", items => $"the service sent {Join(items.Select(i => $"`{i.Name}` in the {i.Operation} answer"))}, which openapi/ does not know");
-        Add("status-value", items => $"the service reported status {Join(items.Select(i => $"`{i.Name}`").Distinct())}, which openapi/ does not list (treated as still running)");
-        Add("http-status", items => $"the service answered HTTP {Join(items.Select(i => $"{i.Name} to {i.Operation}"))}, which openapi/ does not document");
-        Add("content-type", items => $"the service answered {Join(items.Select(i => $"{i.Name} to {i.Operation}"))}, where openapi/ has JSON");
+        Add(SpecDrift.Field, items => $"the service sent {Join(items.Select(i => $"`{i.Name}` in the {i.Operation} answer"))}, which openapi/ does not know");
+        Add(SpecDrift.StatusValue, items => $"the service reported status {Join(items.Select(i => $"`{i.Name}`").Distinct())}, which openapi/ does not list (treated as still running)");
+        Add(SpecDrift.HttpStatus, items => $"the service answered HTTP {Join(items.Select(i => $"{i.Name} to {i.Operation}"))}, which openapi/ does not document");
+        Add(SpecDrift.ContentType, items => $"the service answered {Join(items.Select(i => $"{i.Name} to {i.Operation}"))}, where openapi/ has JSON");
         return lines;
     }
 

@@ -5,19 +5,17 @@ namespace CambApi.Fleet;
 /// <summary>Waiting costs nothing: one status read a step, the next scheduled around the predicted end (<see cref="PollPlan"/>).</summary>
 internal sealed partial class FleetRuntime
 {
-    /// <summary>A step this much before its file's due time is a duplicate of the chain's own (a re-enqueued job): it ends.</summary>
-    private const long EarlySlackMs = 1000;
-
     private async Task PollAsync(FleetFile file, long? jobDue, CancellationToken cancellationToken)
     {
-        // A job made for another due time belongs to a chain that was replaced (the sweep re-enqueued an overdue file
-        // while its scheduled job still waited in a busy queue): it ends here, without a request. Without this, a worker
-        // that falls behind replaces chains faster than it runs them and multiplies its own status reads.
-        var now = store.Now;
-        if ((jobDue is { } expected && file.NextStepAt != expected) || (file.NextStepAt is { } due && now < due - EarlySlackMs))
+        // Every job carries the due time it was made for, and only the job the row expects reads: one made for another
+        // time belongs to a chain that was replaced (the sweep re-enqueued an overdue file while its scheduled job still
+        // waited in a busy queue) and ends here, without a request.
+        if (file.NextStepAt != jobDue)
         {
             return;
         }
+
+        var now = store.Now;
 
         var gate = await store.GateAsync(cancellationToken);
         if (gate.PausedUntil > now)

@@ -1,5 +1,3 @@
-using System.Reflection;
-
 namespace CambApi.SpecTools.Tests;
 
 /// <summary>
@@ -9,8 +7,7 @@ namespace CambApi.SpecTools.Tests;
 [TestFixture]
 public sealed class AssemblyViewTests
 {
-    private static readonly string RepoRoot = typeof(AssemblyViewTests).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+    private static readonly string RepoRoot = TempRepo.RepositoryRoot;
 
     [Test]
     [Category("Slow")] // builds the generated client twice (about 20 s): the whole suite runs it; build/test.sh --fast leaves it out

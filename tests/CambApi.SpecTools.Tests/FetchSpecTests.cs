@@ -193,10 +193,8 @@ public sealed class FetchSpecTests
     {
         using var repo = new TempRepo();
         Serve(PagePath, File.ReadAllText(TempRepo.Fixture("renamed-field.txt")));
-        var root = typeof(FetchSpecTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
-            .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
         var start = new System.Diagnostics.ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { Path.Combine(root, "build", "update-spec.sh"), "--fetch", "--no-build", "--repo", repo.Root })
+        foreach (var arg in new[] { Path.Combine(TempRepo.RepositoryRoot, "build", "update-spec.sh"), "--fetch", "--no-build", "--repo", repo.Root })
         {
             start.ArgumentList.Add(arg);
         }

@@ -8,6 +8,11 @@ namespace CambApi.SpecTools.Tests;
 /// </summary>
 internal sealed class TempRepo : IDisposable
 {
+    /// <summary>The repository these tests were built from (the scripts and the client's project live there).</summary>
+    public static readonly string RepositoryRoot = typeof(TempRepo).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+        .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "RepoRoot").Value!;
+
     public static readonly string Baseline = Path.Combine(TestContext.CurrentContext.TestDirectory, "fixtures", "baseline");
 
     public TempRepo()

@@ -12,7 +12,8 @@ namespace CambApi.Cli.Check;
 /// </summary>
 internal sealed class AnswerCheck(SpecSchemas spec)
 {
-    private readonly Dictionary<string, JsonSchema> _built = [];
+    /// <summary>Each operation's answer schema, as JSON (for the walk) and built (for the validator), made once.</summary>
+    private readonly Dictionary<string, (JsonObject Node, JsonSchema Schema)> _schemas = [];
 
     public IReadOnlyList<DriftFinding> Check(string operation, string method, string path, string? mediaType, string body)
     {
@@ -31,13 +32,15 @@ internal sealed class AnswerCheck(SpecSchemas spec)
             return [new(true, operation, "the answer is not valid JSON")];
         }
 
-        var schemaNode = spec.Answer(method, path);
+        if (!_schemas.TryGetValue(operation, out var answer))
+        {
+            var node = spec.Answer(method, path);
+            _schemas[operation] = answer = (node, JsonSchema.FromText(node.ToJsonString()));
+        }
+
+        var (schemaNode, schema) = answer;
         var findings = new List<DriftFinding>();
         Walk(operation, schemaNode, instance, "", findings);
-        if (!_built.TryGetValue(operation, out var schema))
-        {
-            _built[operation] = schema = JsonSchema.FromText(schemaNode.ToJsonString());
-        }
 
         var results = schema.Evaluate(instance, new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (!results.IsValid)

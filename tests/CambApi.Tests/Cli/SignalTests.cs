@@ -24,10 +24,8 @@ public sealed class SignalTests
     /// <summary>A <c>camb simulate</c> process and the variables that reach it.</summary>
     private static async Task<(CambProcess Simulator, Dictionary<string, string> Environment)> SimulateAsync(string directory, params string[] flags)
     {
-        var simulator = CambProcess.Start(directory, null, ["simulate", .. flags]);
-        var url = await simulator.WaitForLineAsync(l => l.StartsWith("CAMB_BASE_URL=", StringComparison.Ordinal), Bound, "the simulator's address");
-        var key = await simulator.WaitForLineAsync(l => l.StartsWith("CAMB_API_KEY=", StringComparison.Ordinal), Bound, "the simulator's key");
-        return (simulator, new Dictionary<string, string> { ["CAMB_BASE_URL"] = url.Split('=', 2)[1], ["CAMB_API_KEY"] = key.Split('=', 2)[1] });
+        var simulator = await SimulatorProcess.StartAsync(directory, flags);
+        return (simulator.Process, simulator.Environment);
     }
 
     [TestCase(15, 143, "camb: stopping on SIGTERM, cleanly (a second signal quits at once)")]

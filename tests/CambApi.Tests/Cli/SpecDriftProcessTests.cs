@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace CambApi.Tests;
 
 /// <summary>
@@ -75,11 +72,7 @@ public sealed class SpecDriftProcessTests
     [Test]
     public async Task Check_that_cannot_reach_the_service_exits_1_in_one_line()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop(); // a free port with nothing listening
-
+        var port = LoopbackPorts.Free(); // nothing listens there
         using var check = CambProcess.Start(_dir, new Dictionary<string, string> { ["CAMB_API_KEY"] = "sk-test-0123456789abcdef" },
             "check", "--base-url", $"http://127.0.0.1:{port}/apis");
 

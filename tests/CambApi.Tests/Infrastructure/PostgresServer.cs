@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 
 namespace CambApi.Tests;
@@ -65,7 +63,7 @@ internal sealed class PostgresServer
 
         var data = Path.Combine(folder, "data");
         Run(asRoot, Path.Combine(bin!, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8");
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         Run(asRoot, Path.Combine(bin!, "pg_ctl"), "-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "start",
             "-o", $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
         var pid = int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
@@ -94,13 +92,6 @@ internal sealed class PostgresServer
         }
 
         Directory.Delete(server._folder, recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Run(bool asPostgres, string file, params string[] args) =>
