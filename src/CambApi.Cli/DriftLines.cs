@@ -52,6 +52,7 @@ internal sealed class DriftLines
         Add(SpecDrift.StatusValue, items => $"the service reported status {Join(items.Select(i => $"`{i.Name}`").Distinct())}, which openapi/ does not list (treated as still running)");
         Add(SpecDrift.HttpStatus, items => $"the service answered HTTP {Join(items.Select(i => $"{i.Name} to {i.Operation}"))}, which openapi/ does not document");
         Add(SpecDrift.ContentType, items => $"the service answered {Join(items.Select(i => $"{i.Name} to {i.Operation}"))}, where openapi/ has JSON");
+        Add(SpecDrift.MissingField, items => $"the service left out or sent null {Join(items.Select(i => $"`{i.Name}` in the {i.Operation} answer"))}, which openapi/ says it always sends (read as empty)");
         return lines;
     }
 

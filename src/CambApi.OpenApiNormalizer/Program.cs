@@ -7,7 +7,19 @@ if (args.Length != 2)
     return 2;
 }
 
-var normalized = SpecNormalizer.Normalize(File.ReadAllText(args[0]));
+var spec = File.ReadAllText(args[0]);
+try
+{
+    SpecNormalizer.EnsureUsable(spec);
+}
+catch (UnusableSpecException e)
+{
+    // MSBuild shows this line as the build error: what in the spec the client cannot be generated from.
+    Console.Error.WriteLine($"{args[0]}: error CAMB0002: the client cannot be generated from this spec: {e.Message}");
+    return 1;
+}
+
+var normalized = SpecNormalizer.Normalize(spec);
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(args[1]))!);
 // Rewrite only on change so the file's timestamp keeps meaning "the normalized spec changed".
 if (!File.Exists(args[1]) || File.ReadAllText(args[1]) != normalized)

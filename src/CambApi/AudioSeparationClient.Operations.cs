@@ -73,6 +73,7 @@ public partial class AudioSeparationClient
             throw; // unreachable: Failed records the failure and returns false
         }
 
+        SpecDrift.Promises(Logger, "create", created); // a task id left out is named as drift before the error below
         if (string.IsNullOrWhiteSpace(created.TaskId))
         {
             var error = new CambApiException("The service accepted the upload but returned no task id.", 200, null, EmptyHeaders, null);
@@ -156,6 +157,7 @@ public partial class AudioSeparationClient
         }
 
         CambApiTelemetry.RecordOperation("results", started, error: null);
+        SpecDrift.Promises(Logger, "results", response);
         var results = new Dictionary<long, SeparationResult>();
         foreach (var (key, value) in response)
         {
@@ -183,9 +185,13 @@ public partial class AudioSeparationClient
     /// <summary>The W3C trace context of the caller's activity, so the vendor's traces join the caller's.</summary>
     private static string? CurrentTraceparent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
 
-    /// <summary>The result, after noting fields the spec does not know (a renamed URL field then explains the error that follows).</summary>
+    /// <summary>
+    /// The result, after noting fields the spec does not know and promises the answer broke (a renamed or missing URL field
+    /// then explains the error that follows).
+    /// </summary>
     private SeparationResult ToResult(long runId, AudioSeparationRunInfoResponse response, string operation)
     {
+        SpecDrift.Promises(Logger, operation, response);
         if (response.HasAdditionalProperties)
         {
             SpecDrift.Fields(Logger, operation, response.AdditionalProperties.Keys);

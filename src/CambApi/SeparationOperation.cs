@@ -72,12 +72,13 @@ public partial class SeparationOperation
         }
 
         CambApiTelemetry.RecordOperation("status", started, error: null);
+        SpecDrift.Promises(_host.Logger, "status", result);
         if (result.HasAdditionalProperties)
         {
             SpecDrift.Fields(_host.Logger, "status", result.AdditionalProperties.Keys);
         }
 
-        if (!result.Status.IsKnown)
+        if (!result.Status.IsKnown && result.Status.Value.Length > 0) // a status left out is a broken promise, named above
         {
             SpecDrift.Status(_host.Logger, "status", result.Status.Value);
         }

@@ -6,8 +6,12 @@ namespace CambApi.Client;
 /// </summary>
 public partial class CambApiRestClient
 {
-    /// <summary>The vendor's production base address (the spec's <c>servers[0]</c>).</summary>
-    public static readonly Uri DefaultBaseAddress = new("https://client.camb.ai/apis/");
+    /// <summary>
+    /// The vendor's production base address: the spec's <c>servers[0]</c>, generated from openapi/camb-api.yaml (never
+    /// written here by hand), with a trailing '/' so operation paths resolve under it.
+    /// </summary>
+    public static readonly Uri DefaultBaseAddress = WithTrailingSlash(new Uri(
+        SpecServerUrl.Length > 0 ? SpecServerUrl : throw new InvalidOperationException("openapi/camb-api.yaml names no server; pass a base address.")));
 
     /// <summary>
     /// Makes a client with its own <see cref="HttpClient"/> that sends <paramref name="apiKey"/> to

@@ -1,4 +1,5 @@
 using CambApi;
+using CambApi.Client;
 using CambApi.Simulator;
 
 namespace CambApi.Consumer.Tests.WithSimulator;
@@ -59,7 +60,7 @@ public sealed class SimulatorInConsumerTests : InAudioFolder
 
         Assert.That(sim.Uploads - uploadsBefore, Is.EqualTo(1));
         var upload = sim.Requests.Last(r => r.Method == "POST");
-        Assert.That((upload.FileName, upload.Headers["x-api-key"]), Is.EqualTo(("talk.wav", RecordedRequest.Redacted)));
+        Assert.That((upload.FileName, upload.Headers[ApiKey.HeaderName]), Is.EqualTo(("talk.wav", RecordedRequest.Redacted)));
         // README: end
     }
 

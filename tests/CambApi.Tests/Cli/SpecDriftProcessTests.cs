@@ -43,8 +43,8 @@ public sealed class SpecDriftProcessTests
         Assert.That(await check.WaitForExitAsync(Bound), Is.EqualTo(3), check.Output);
         Assert.That(check.Lines, Is.SupersetOf(new[]
         {
-            "BREAKING      GET /audio-separation-result/{run_id}: response field foreground_audio_url is missing (the client reads null where openapi/ promises it; the answer has foreground_url instead: renamed?)",
-            "BREAKING      POST /audio-separation-results: response field foreground_audio_url is missing (the client reads null where openapi/ promises it; the answer has foreground_url instead: renamed?)",
+            "BREAKING      GET /audio-separation-result/{run_id}: response field foreground_audio_url is missing (the answer has foreground_url instead: renamed? the client reads null)",
+            "BREAKING      POST /audio-separation-results: response field foreground_audio_url is missing (the answer has foreground_url instead: renamed? the client reads null)",
             "CHANGED       POST /audio-separation: new response field queue_position (not in openapi/; the client keeps it in AdditionalProperties)",
             "CHANGED       GET /audio-separation/{task_id}: new response field progress (not in openapi/; the client keeps it in AdditionalProperties)",
             "CHANGED       GET /audio-separation/{task_id}: field status: value 'PROCESSING' is not one openapi/ lists (the client treats an unknown status as still running)",
@@ -56,7 +56,7 @@ public sealed class SpecDriftProcessTests
 
     [TestCase("extra-fields", 0, "CHANGED       GET /audio-separation-result/{run_id}: new response field duration (not in openapi/; the client keeps it in AdditionalProperties)")]
     [TestCase("new-status", 0, "CHANGED       GET /audio-separation/{task_id}: field status: value 'PROCESSING' is not one openapi/ lists (the client treats an unknown status as still running)")]
-    [TestCase("renamed-field", 3, "BREAKING      GET /audio-separation-result/{run_id}: response field foreground_audio_url is missing (the client reads null where openapi/ promises it; the answer has foreground_url instead: renamed?)")]
+    [TestCase("renamed-field", 3, "BREAKING      GET /audio-separation-result/{run_id}: response field foreground_audio_url is missing (the answer has foreground_url instead: renamed? the client reads null)")]
     [TestCase("plain-404", 0, "CHANGED       GET /audio-separation/{task_id} (a task that does not exist): error answer 404 is text/plain, not FastAPI's {\"detail\": …} (the client's messages lose the service's reason)")]
     public async Task Check_names_one_kind_of_drift(string drift, int exit, string line)
     {

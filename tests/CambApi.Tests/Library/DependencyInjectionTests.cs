@@ -26,7 +26,7 @@ public sealed class DependencyInjectionTests : WorkflowFixture
         var result = await client.GetResultAsync(3);
 
         Assert.That(result.ForegroundUrl.Host, Is.EqualTo("s.example"));
-        Assert.That(Api.LogEntries.Single().RequestMessage!.Headers!["x-api-key"], Is.EqualTo(new[] { Key }));
+        Assert.That(Api.LogEntries.Single().RequestMessage!.Headers![ApiKey.HeaderName], Is.EqualTo(new[] { Key }));
         Assert.That(provider.GetRequiredService<IOptions<AudioSeparationClientOptions>>().Value.PollMaxInterval, Is.EqualTo(TimeSpan.FromSeconds(20)));
     }
 

@@ -89,7 +89,7 @@ public sealed class SpecDriftTests : WorkflowFixture
         {
             "The service's create answer has a field the spec does not describe: sla_tier. Calls go on; the client's spec may be out of date (maintainers: build/update-spec.sh --fetch). Warned once per process.",
             "The service's status answer has a field the spec does not describe: eta_seconds. Calls go on; the client's spec may be out of date (maintainers: build/update-spec.sh --fetch). Warned once per process.",
-            "The service's status answer has a status-value the spec does not describe: AWAITING_GPU_SLOT_7. Calls go on; the client's spec may be out of date (maintainers: build/update-spec.sh --fetch). Warned once per process.",
+            "The service's status answer has a status value the spec does not list: AWAITING_GPU_SLOT_7. Calls go on; the client's spec may be out of date (maintainers: build/update-spec.sh --fetch). Warned once per process.",
             "The service's result answer has a field the spec does not describe: loudness_lufs. Calls go on; the client's spec may be out of date (maintainers: build/update-spec.sh --fetch). Warned once per process.",
         }), "one warning per (operation, kind, name), however often it is seen");
         Assert.That(_drift.Count(d => d == ("status", "field", "eta_seconds")), Is.EqualTo(3), "the count is every answer");
@@ -101,6 +101,30 @@ public sealed class SpecDriftTests : WorkflowFixture
         var everything = string.Join("\n", warnings.Select(w => w.Message).Concat(_drift.Select(d => d.ToString()))
             .Concat(_spans.SelectMany(s => s.Events).SelectMany(e => e.Tags).Select(t => $"{t.Value}")));
         Assert.That(everything, Does.Not.Contain("gold-customer-4411").And.Not.Contain("4242").And.Not.Contain("14.25").And.Not.Contain(Signature));
+    }
+
+    [Test]
+    public async Task A_promise_the_answer_breaks_is_drift_and_the_call_goes_on()
+    {
+        // Which fields are promised is the spec's: every required field of the status answer is left out here.
+        var statusSchema = ((Microsoft.OpenApi.OpenApiSchemaReference)VendorSpec.Operations()
+            .Single(o => o.Method == HttpMethod.Get && o.Path.Contains("{task_id}", StringComparison.Ordinal))
+            .Operation.Responses!["200"].Content!["application/json"].Schema!).Reference.Id!;
+        var promised = SpecSamples.Required(statusSchema).Order(StringComparer.Ordinal).ToList();
+        var body = (Newtonsoft.Json.Linq.JObject)SpecSamples.Sample(SpecSamples.Schema(statusSchema));
+        promised.ForEach(field => body.Remove(field));
+        Api.Given(Request.Create().WithPath("/apis/audio-separation/t-promise").UsingGet())
+            .RespondWith(Json(200, body.ToString(Newtonsoft.Json.Formatting.None)));
+        using var client = Client();
+
+        var status = await client.ResumeSeparation("t-promise").UpdateStatusAsync();
+
+        Assert.That(status.IsTerminal, Is.False, "an answer without a status is still an answer: the task is treated as running");
+        Assert.That(_drift.Where(d => d.Kind == SpecDrift.MissingField).Select(d => (d.Operation, d.Name)),
+            Is.EquivalentTo(promised.Select(p => ("status", p))));
+        var warnings = Logs.GetSnapshot().Where(l => l.Id.Id == 40).Select(l => l.Message).ToList();
+        Assert.That(warnings, Is.EquivalentTo(promised.Select(p =>
+            $"The service's status answer breaks a promise of the spec (a required field left out or null, read as null): {p}. Calls go on; the client's spec may be out of date (maintainers: build/update-spec.sh --fetch). Warned once per process.")));
     }
 
     [Test]

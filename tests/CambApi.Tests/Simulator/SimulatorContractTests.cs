@@ -31,7 +31,7 @@ public sealed class SimulatorContractTests
             },
         });
         _http = new HttpClient { BaseAddress = _sim.BaseAddress };
-        _http.DefaultRequestHeaders.Add("x-api-key", _sim.ApiKey);
+        _http.DefaultRequestHeaders.Add(ApiKey.HeaderName, _sim.ApiKey);
         _dir = Directory.CreateTempSubdirectory("cambapi-contract-").FullName;
     }
 

@@ -173,7 +173,7 @@ public sealed class SimulatorTests
         using var http = new HttpClient();
 
         using var withKey = new HttpRequestMessage(HttpMethod.Get, result.ForegroundUrl);
-        withKey.Headers.Add("x-api-key", _sim.ApiKey);
+        withKey.Headers.Add(ApiKey.HeaderName, _sim.ApiKey);
         using var refused = await http.SendAsync(withKey);
         using var tampered = await http.GetAsync(new Uri(result.ForegroundUrl.AbsoluteUri.Replace("signature=", "signature=0", StringComparison.Ordinal)));
         using var fine = await http.GetAsync(result.ForegroundUrl);
@@ -212,7 +212,7 @@ public sealed class SimulatorTests
     public async Task Any_integer_run_id_is_looked_up_and_an_unknown_one_is_a_404(string runId)
     {
         using var http = new HttpClient { BaseAddress = _sim.BaseAddress };
-        http.DefaultRequestHeaders.Add("x-api-key", _sim.ApiKey);
+        http.DefaultRequestHeaders.Add(ApiKey.HeaderName, _sim.ApiKey);
 
         using var response = await http.GetAsync(new Uri($"audio-separation-result/{runId}", UriKind.Relative));
 
@@ -225,7 +225,7 @@ public sealed class SimulatorTests
     {
         using var http = new HttpClient { BaseAddress = _sim.BaseAddress };
         using var noKey = await http.GetAsync(new Uri("audio-separation-result/1", UriKind.Relative));
-        http.DefaultRequestHeaders.Add("x-api-key", _sim.ApiKey);
+        http.DefaultRequestHeaders.Add(ApiKey.HeaderName, _sim.ApiKey);
         using var badRunId = await http.GetAsync(new Uri("audio-separation-result/abc", UriKind.Relative));
         using var noFile = await http.PostAsync(new Uri("audio-separation", UriKind.Relative), new MultipartFormDataContent { { new StringContent("x"), "audio_file" } });
 
