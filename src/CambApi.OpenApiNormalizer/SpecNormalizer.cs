@@ -21,6 +21,8 @@ namespace CambApi.OpenApiNormalizer;
 /// Operation ids: FastAPI's become method names after the function alone, whatever the path (SpecNormalizer.OperationNames.cs).
 /// Inline object schemas get names of their place, never NSwag's <c>Response</c> (SpecNormalizer.InlineSchemas.cs).
 /// Deprecations carry a message and a diagnostic id to consumers (SpecNormalizer.Deprecations.cs).
+/// Numbers and booleans in answers are nullable in C# whatever the spec promises (SpecNormalizer.AnswerNumbers.cs).
+/// A spec the client cannot be made from is refused in one line before any of this (SpecNormalizer.Unusable.cs).
 /// String enums (<c>TaskStatus</c>) become opaque named schemas for hand-written extensible enums. Integers without a
 /// format become <c>int64</c> (run ids are unbounded).
 /// C# names (never wire names): FastAPI's multipart body <c>Body_{operation id}</c> becomes <c>{Method}Request</c>, a
@@ -59,6 +61,7 @@ internal static partial class SpecNormalizer
         RenameSchemas(root, schemaNames);
         NameParametersInCamelCase(root);
         DescribeFieldsFromTitles(root);
+        KeepAnswerNumbersNullable(root);
         var unions = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         Visit(root, unions);
         AddUnionSchemas(root, unions);

@@ -39,15 +39,16 @@ internal sealed record ClientReport(
 /// </summary>
 internal static partial class ClientView
 {
-    public static ClientReport Build(string repo, string oldSpecPath, string? oldNSwagPath, IReadOnlyList<Change> specChanges, bool runTests, TextWriter progress)
+    /// <param name="newClient">The new spec's client, already generated (<see cref="Generate"/>); built here when null.</param>
+    public static ClientReport Build(string repo, string oldSpecPath, string? oldNSwagPath, IReadOnlyList<Change> specChanges, bool runTests, TextWriter progress, string? newClient = null)
     {
         var work = Directory.CreateTempSubdirectory("camb-spec-");
         try
         {
             var notes = new List<string>();
-            progress.WriteLine("generating the client from the old spec and from the new one ...");
+            progress.WriteLine(newClient is null ? "generating the client from the old spec and from the new one ..." : "generating the client from the old spec ...");
             var before = BuildClient(repo, oldSpecPath, oldNSwagPath, Path.Combine(work.FullName, "before"), notes);
-            var after = BuildClient(repo, Path.Combine(repo, "openapi", "camb-api.yaml"), null, Path.Combine(work.FullName, "after"), notes);
+            var after = newClient ?? BuildClient(repo, Path.Combine(repo, "openapi", "camb-api.yaml"), null, Path.Combine(work.FullName, "after"), notes);
             var assembly = before is not null && after is not null ? Compare(repo, before, after, notes) : [];
 
             progress.WriteLine("building the solution against the new client ...");
@@ -83,6 +84,30 @@ internal static partial class ClientView
         }
     }
 
+    /// <summary>A client generated from a spec not yet written to openapi/ (update-spec's check before it writes).</summary>
+    internal sealed class GeneratedClient(DirectoryInfo work, string? assembly, string? problem) : IDisposable
+    {
+        /// <summary>The compiled client, or null when it could not be made.</summary>
+        public string? Assembly { get; } = assembly;
+
+        /// <summary>Why the client could not be made (the first error), or null.</summary>
+        public string? Problem { get; } = problem;
+
+        public void Dispose() => work.Delete(recursive: true);
+    }
+
+    /// <summary>Generates and compiles the client from <paramref name="specText"/>, in a folder of its own.</summary>
+    internal static GeneratedClient Generate(string repo, string specText, TextWriter progress)
+    {
+        var work = Directory.CreateTempSubdirectory("camb-spec-new-");
+        var spec = Path.Combine(work.FullName, "camb-api.yaml");
+        File.WriteAllText(spec, specText);
+        progress.WriteLine("generating the client from the new spec ...");
+        var notes = new List<string>();
+        var dll = BuildClient(repo, spec, null, Path.Combine(work.FullName, "artifacts"), notes);
+        return new GeneratedClient(work, dll, dll is null ? notes.LastOrDefault() ?? "the client did not build" : null);
+    }
+
     internal static string? BuildClient(string repo, string specPath, string? nswagPath, string artifacts, List<string> notes)
     {
         var args = new List<string>
@@ -99,7 +124,9 @@ internal static partial class ClientView
         var dll = Path.Combine(artifacts, "bin", "CambApi.Client", "debug", "CambApi.Client.dll");
         if (result.ExitCode != 0 || !File.Exists(dll))
         {
-            var first = CompileErrors(result.Output, repo).FirstOrDefault()?.ToString() ?? LastLines(result.Output, 3);
+            var first = CompileErrors(result.Output, repo).FirstOrDefault()?.ToString()
+                ?? result.Output.Split('\n').Select(l => AnyBuildError().Match(l)).FirstOrDefault(m => m.Success)?.Groups["msg"].Value
+                ?? LastLines(result.Output, 3);
             notes.Add($"the client does not generate/compile from {Path.GetFileName(specPath)}: {first}");
             return null;
         }
@@ -126,6 +153,10 @@ internal static partial class ClientView
 
     [GeneratedRegex(@"^(?<id>CP\d{4}): (?<msg>.+)$")]
     private static partial Regex AnyFinding();
+
+    /// <summary>An MSBuild error without a source position, such as the normalizer's CAMB0002 or NSwag's.</summary>
+    [GeneratedRegex(@"error (?<code>[A-Z]+\d+): (?<msg>.+?)(?: \[[^\]]+\])?$")]
+    private static partial Regex AnyBuildError();
 
     /// <summary>ApiCompat's findings as report lines: a member on one side only is removed or added; on both, changed.</summary>
     internal static List<Change> Translate(IEnumerable<string> lines, string leftPath)
@@ -156,12 +187,63 @@ internal static partial class ClientView
         {
             var gone = key.StartsWith("type ", StringComparison.Ordinal) ? key[5..] : key.Split('.')[^1];
             changes.Add(added.Remove(key, out var now)
-                ? new Change(Impact.Breaking, $"C# {key}", Changed(shape, now))
+                ? Widens(shape, now)
+                    ? new Change(Impact.Changed, $"C# {key}", $"{Changed(shape, now)} (parameters added, the old ones kept in order: calls that name their arguments compile unchanged; code built against the old assembly is rebuilt)")
+                    : new Change(Impact.Breaking, $"C# {key}", Changed(shape, now))
                 : new Change(Impact.Breaking, $"C# {key}", shape.Length == 0 ? "removed" : $"removed ({shape})") { Gone = gone });
         }
 
         changes.AddRange(added.Select(a => new Change(Impact.NonBreaking, $"C# {a.Key}", a.Value.Length == 0 ? "added" : $"added ({a.Value})")));
         return changes.OrderBy(c => c.Impact).ThenBy(c => c.Subject, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// A method that only gained parameters (the spec's new optional inputs), its old ones in the same order and its return
+    /// type the same. Whether the new ones are optional is the spec's line (a new required one is BREAKING there).
+    /// </summary>
+    private static bool Widens(string before, string after)
+    {
+        var (bp, br) = SplitMethod(before);
+        var (ap, ar) = SplitMethod(after);
+        if (bp is null || ap is null || br != ar)
+        {
+            return false;
+        }
+
+        var (was, now) = (Parameters(bp), Parameters(ap));
+        var at = 0;
+        foreach (var parameter in now)
+        {
+            if (at < was.Count && was[at] == parameter)
+            {
+                at++;
+            }
+        }
+
+        return at == was.Count && now.Count > was.Count;
+
+        static List<string> Parameters(string list)
+        {
+            var parts = new List<string>();
+            var (depth, start) = (0, 1);
+            for (var i = 1; i < list.Length - 1; i++)
+            {
+                depth += list[i] switch { '<' or '(' => 1, '>' or ')' => -1, _ => 0 };
+                if (list[i] == ',' && depth == 0)
+                {
+                    parts.Add(list[start..i].Trim());
+                    start = i + 1;
+                }
+            }
+
+            var last = list[start..^1].Trim();
+            if (last.Length > 0)
+            {
+                parts.Add(last);
+            }
+
+            return parts;
+        }
     }
 
     /// <summary>Old → new, showing only the part of a method's shape that changed.</summary>
@@ -173,12 +255,12 @@ internal static partial class ClientView
             : br == ar ? $"{bp} → {ap}"
             : bp == ap ? $"returns {br} → {ar}"
             : $"{before} → {after}";
-
-        static (string? Parameters, string Returns) SplitMethod(string shape) =>
-            shape.StartsWith('(') && shape.LastIndexOf("): ", StringComparison.Ordinal) is var at and > 0
-                ? (shape[..(at + 1)], shape[(at + 3)..])
-                : (null, shape);
     }
+
+    private static (string? Parameters, string Returns) SplitMethod(string shape) =>
+        shape.StartsWith('(') && shape.LastIndexOf("): ", StringComparison.Ordinal) is var at and > 0
+            ? (shape[..(at + 1)], shape[(at + 3)..])
+            : (null, shape);
 
     /// <summary>
     /// "string? CambApi.Client.X.Prop.get" → ("X.Prop", "string?"); "Task&lt;R&gt; CambApi.Client.X.M(int, CancellationToken)" →

@@ -74,6 +74,14 @@ internal static class SpecCommands
             return ExitCodes.Ok;
         }
 
+        using var generated = build ? ClientView.Generate(repo, plan.NewSpec, error) : null;
+        if (generated is { Problem: { } problem })
+        {
+            error.WriteLine($"update-spec: the client cannot be generated from the vendor text: {problem}");
+            error.WriteLine("update-spec: nothing changed.");
+            return ExitCodes.BadInput;
+        }
+
         SpecUpdate.Write(plan, SpecPath(repo));
         var carried = plan.Edits.Select(e => e switch
         {
@@ -84,7 +92,7 @@ internal static class SpecCommands
             _ => e.Id.ToString(),
         }).ToList();
 
-        var client = build ? BuildClientView(repo, oldSpecCopy, null, plan.Changes, runTests, error) : null;
+        var client = build ? BuildClientView(repo, oldSpecCopy, null, plan.Changes, runTests, error, generated?.Assembly) : null;
         carried.Add("written: openapi/camb-api.yaml, openapi/vendor/, openapi/CHANGES.md (review them with git diff)");
         var report = new SpecReport($"update-spec: {title}", carried, plan.Changes, client, plan.Published, plan.Notes, DeprecatedUses(repo, plan.Changes));
         var changesPath = ChangesPath(repo);
@@ -139,13 +147,13 @@ internal static class SpecCommands
     private static List<Usage> DeprecatedUses(string repo, IReadOnlyList<Change> changes) =>
         ClientView.FindUsages(repo, changes.Select(c => c.DeprecatedName).OfType<string>().Distinct().ToList());
 
-    private static ClientReport BuildClientView(string repo, string oldSpec, string? oldNSwagPath, IReadOnlyList<Change> changes, bool runTests, TextWriter progress)
+    private static ClientReport BuildClientView(string repo, string oldSpec, string? oldNSwagPath, IReadOnlyList<Change> changes, bool runTests, TextWriter progress, string? newClient = null)
     {
         var oldCopy = Path.Combine(Path.GetTempPath(), $"camb-api.before-{Environment.ProcessId}.yaml");
         File.WriteAllText(oldCopy, oldSpec);
         try
         {
-            return ClientView.Build(repo, oldCopy, oldNSwagPath, changes, runTests, progress);
+            return ClientView.Build(repo, oldCopy, oldNSwagPath, changes, runTests, progress, newClient);
         }
         finally
         {

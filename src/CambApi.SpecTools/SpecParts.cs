@@ -72,6 +72,24 @@ internal static class SpecParts
         _ => [],
     };
 
+    /// <summary>
+    /// True when <paramref name="node"/> uses the part <paramref name="id"/>: a local <c>$ref</c> to it, or, for a security
+    /// scheme, a security requirement naming it (requirements name schemes without a <c>$ref</c>).
+    /// </summary>
+    public static bool Uses(YamlNode node, PartId id) =>
+        References(node).Any(r => Target(r) == id) ||
+        (id.Section == "components/securitySchemes" && SecuritySchemesNamed(node).Contains(id.Key));
+
+    /// <summary>The scheme names every <c>security</c> requirement list under a node names.</summary>
+    private static IEnumerable<string> SecuritySchemesNamed(YamlNode node) => node switch
+    {
+        YamlMappingNode map => map.Entries().SelectMany(e => e.Key == "security"
+            ? e.Value.Items().SelectMany(alternative => alternative.Entries().Select(s => s.Key))
+            : SecuritySchemesNamed(e.Value)),
+        YamlSequenceNode seq => seq.Children.SelectMany(SecuritySchemesNamed),
+        _ => [],
+    };
+
     /// <summary>The part a local reference such as <c>#/components/schemas/X</c> points at.</summary>
     public static PartId? Target(string reference)
     {

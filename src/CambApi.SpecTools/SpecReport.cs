@@ -37,10 +37,16 @@ internal sealed record SpecReport(
 
     public const string TestCommand = "bash build/test.sh";
 
-    public int Count(Impact impact) => Changes.Count(c => c.Impact == impact);
+    /// <summary>Every line the verdict weighs: the spec's and the generated assembly's, so the counts and the verdict agree.</summary>
+    private IEnumerable<Change> AllLines => Changes.Concat(Client?.Assembly ?? []);
 
-    /// <summary>A caller's code stops compiling or working: a BREAKING line in the spec or in the generated assembly.</summary>
-    public bool IsBreaking => Count(Impact.Breaking) > 0 || Client is { } c && c.Assembly.Any(a => a.Impact == Impact.Breaking);
+    public int Count(Impact impact) => AllLines.Count(c => c.Impact == impact);
+
+    /// <summary>
+    /// A caller's code may stop compiling or working: a BREAKING line in the spec or in the generated assembly, or an
+    /// UNCLASSIFIED one (never silently green: a person reads it).
+    /// </summary>
+    public bool IsBreaking => Count(Impact.Breaking) > 0 || Count(Impact.Unclassified) > 0;
 
     /// <summary>Tests that fail for another reason than a snapshot to approve.</summary>
     private List<FailedTest> TestsToFix => Client?.FailedTests?.Where(t => !t.IsApproval).ToList() ?? [];
@@ -54,7 +60,9 @@ internal sealed record SpecReport(
         Client is { } c && (c.Assembly.Count > 0 || c.FailedTests?.Any(t => t.IsApproval) == true);
 
     public string Summary =>
-        $"{Count(Impact.Breaking)} breaking, {Count(Impact.Changed)} changed, " +
+        $"{Count(Impact.Breaking)} breaking, " +
+        (Count(Impact.Unclassified) > 0 ? $"{Count(Impact.Unclassified)} unclassified, " : "") +
+        $"{Count(Impact.Changed)} changed, " +
         (Count(Impact.Deprecated) > 0 ? $"{Count(Impact.Deprecated)} deprecated, " : "") +
         $"{Count(Impact.NonBreaking)} non-breaking";
 
@@ -69,7 +77,14 @@ internal sealed record SpecReport(
             var next = new List<string>();
             if (Client is { CompileErrors.Count: > 0 } errors)
             {
-                next.Add($"fix the code that no longer compiles ({Plural(errors.CompileErrors.Count, "error")} in {string.Join(", ", errors.CompileErrors.Select(e => e.File).Distinct())})");
+                var more = errors.CompileErrors.Skip(1).ToList();
+                var elsewhere = more.Count == 0 ? "" : $"; {Plural(more.Count, "more error")} in {string.Join(", ", more.Select(e => e.File).Distinct())}";
+                next.Add($"fix the code that no longer compiles ({errors.CompileErrors[0]}{elsewhere})");
+            }
+
+            if (Count(Impact.Unclassified) > 0)
+            {
+                next.Add("read each UNCLASSIFIED line by hand and decide what it does to callers");
             }
 
             if (Client is { Usages.Count: > 0 } && IsBreaking)
@@ -99,7 +114,9 @@ internal sealed record SpecReport(
             var todo = next.Count == 0 ? "" : " Next: " + string.Join("; ", next) + ".";
             if (IsBreaking)
             {
-                return $"{Summary}: BREAKING (exit 3).{todo}";
+                return Count(Impact.Breaking) > 0
+                    ? $"{Summary}: BREAKING (exit 3).{todo}"
+                    : $"{Summary}: not classified; read it by hand (exit 3).{todo}";
             }
 
             if (OurCodeNeedsChange)
@@ -259,8 +276,9 @@ internal sealed record SpecReport(
     public const string ChangesHeader =
         "# Changes to openapi/camb-api.yaml\n\n" +
         "Newest first. `build/update-spec.sh` writes an entry each time it takes in vendor text, so the change is\n" +
-        "reviewed in the diff. Classes: BREAKING (code that compiled or worked stops), CHANGED (works, behaves\n" +
-        "differently), DEPRECATED (works; consumers see [Obsolete], CAMB0001), NON-BREAKING (documentation, or something new).\n\n";
+        "reviewed in the diff. Classes: BREAKING (code that compiled or worked stops), UNCLASSIFIED (read by hand), CHANGED\n" +
+        "(works, behaves differently), DEPRECATED (works; consumers see [Obsolete], CAMB0001), NON-BREAKING (documentation,\n" +
+        "or something new). Every class of change, with its fixture: docs/spec-changes.md.\n\n";
 
     /// <summary>openapi/CHANGES.md with this report's entry on top.</summary>
     public static string Prepend(string? existing, string entry)

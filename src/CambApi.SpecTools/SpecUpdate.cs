@@ -66,7 +66,7 @@ internal static class SpecUpdate
             var kept = SpecParts.Of(afterCarry).Where(p => !dropped.Contains(p.Id)).ToList();
             foreach (var id in dropped.ToList())
             {
-                var users = kept.Where(p => SpecParts.References(p.Node).Any(r => SpecParts.Target(r) == id)).Select(p => p.Id.ToString()).ToList();
+                var users = kept.Where(p => SpecParts.Uses(p.Node, id)).Select(p => p.Id.ToString()).ToList();
                 if (users.Count > 0)
                 {
                     dropped.Remove(id);
@@ -86,6 +86,12 @@ internal static class SpecUpdate
         if (invalid.Count > 0)
         {
             throw new SpecInputException($"the vendor text would leave openapi/camb-api.yaml invalid: {string.Join("; ", invalid.Take(3))}");
+        }
+
+        var unusable = CambApi.OpenApiNormalizer.SpecNormalizer.Unusable(newSpec);
+        if (unusable.Count > 0)
+        {
+            throw new SpecInputException($"the client cannot be generated from the vendor text: {string.Join("; ", unusable)}");
         }
 
         var problems = VerbatimCheck.Differences(newRoot, newStore);

@@ -111,7 +111,7 @@ public partial class AudioSeparationClient
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var response = await Rest.GetAudioSeparationRunInfoAsync(runId, cancellationToken).ConfigureAwait(false);
+            var response = await Rest.GetAudioSeparationRunInfoAsync(runId, cancellationToken: cancellationToken).ConfigureAwait(false);
             var result = ToResult(runId, response, "result");
             CambApiTelemetry.RecordOperation("result", started, error: null);
             return result;

@@ -73,7 +73,8 @@ public partial class AudioSeparationClient : IDisposable, IOperationHost
     ILogger IOperationHost.Logger => Logger;
 
     Task<OrchestratorPipelineResult> IOperationHost.GetStatusAsync(string taskId, CancellationToken cancellationToken) =>
-        Rest.GetAudioSeparationStatusAsync(taskId, runId: null, cancellationToken);
+        // Arguments by name past the path's: a parameter the vendor adds later takes a place in the middle of the list.
+        Rest.GetAudioSeparationStatusAsync(taskId, runId: null, cancellationToken: cancellationToken);
 
     Task<SeparationResult> IOperationHost.GetResultAsync(long runId, CancellationToken cancellationToken) => GetResultAsync(runId, cancellationToken);
 

@@ -34,8 +34,8 @@ public sealed class ClientViewTests
         {
             "BREAKING      C# AudioSeparationRunInfoResponse.BackgroundAudioUrl: string? → Uri?",
             "BREAKING      C# AudioSeparationRunInfoResponse.ForegroundAudioUrl: removed (string?)",
-            "BREAKING      C# CambApiRestClient.GetAudioSeparationStatusAsync: (string, int?, CancellationToken) → (string, string, int?, CancellationToken)",
             "BREAKING      C# type RunIDsRequestPayload: removed",
+            "CHANGED       C# CambApiRestClient.GetAudioSeparationStatusAsync: (string, int?, CancellationToken) → (string, string, int?, CancellationToken) (parameters added, the old ones kept in order: calls that name their arguments compile unchanged; code built against the old assembly is rebuilt)",
             "NON-BREAKING  C# AudioSeparationRunInfoResponse.ForegroundUrl: added (string?)",
         }));
     }

@@ -28,8 +28,11 @@ public sealed class SpecDiffTests
         }));
 
     [Test]
-    public void A_removed_status_value_breaks() =>
-        Assert.That(Diff("        - PAYMENT_REQUIRED\n", ""), Is.EqualTo(new[] { "BREAKING      schema TaskStatus: enum value PAYMENT_REQUIRED removed" }));
+    public void A_status_value_answers_no_longer_carry_changes_behaviour() =>
+        Assert.That(Diff("        - PAYMENT_REQUIRED\n", ""), Is.EqualTo(new[]
+        {
+            "CHANGED       schema TaskStatus: enum value PAYMENT_REQUIRED removed (answers no longer carry it; code that handles it keeps compiling where the enum is hand-written)",
+        }));
 
     [Test]
     public void A_removed_operation_breaks_and_names_its_method()
@@ -108,7 +111,11 @@ public sealed class SpecDiffTests
     public void A_changed_key_header_breaks() =>
         Assert.That(Diff("      name: x-api-key\n", "      name: x-api-token\n"), Is.EqualTo(new[]
         {
-            "BREAKING      securityScheme APIKeyHeader: name x-api-key → x-api-token",
+            "BREAKING      GET /audio-separation-result/{run_id}: security {APIKeyHeader: apiKey in header 'x-api-key'} → {APIKeyHeader: apiKey in header 'x-api-token'}: no alternative can be met with the API key in 'x-api-key' any more",
+            "BREAKING      GET /audio-separation/{task_id}: security {APIKeyHeader: apiKey in header 'x-api-key'} → {APIKeyHeader: apiKey in header 'x-api-token'}: no alternative can be met with the API key in 'x-api-key' any more",
+            "BREAKING      POST /audio-separation: security {APIKeyHeader: apiKey in header 'x-api-key'} → {APIKeyHeader: apiKey in header 'x-api-token'}: no alternative can be met with the API key in 'x-api-key' any more",
+            "BREAKING      POST /audio-separation-results: security {APIKeyHeader: apiKey in header 'x-api-key'} → {APIKeyHeader: apiKey in header 'x-api-token'}: no alternative can be met with the API key in 'x-api-key' any more",
+            "BREAKING      securityScheme APIKeyHeader: name x-api-key → x-api-token (the API key callers send)",
         }));
 
     [Test]
@@ -132,7 +139,7 @@ public sealed class SpecDiffTests
     public void A_new_base_address_changes_behaviour() =>
         Assert.That(Diff("  - url: https://client.camb.ai/apis\n", "  - url: https://api.camb.ai/v2\n"), Is.EqualTo(new[]
         {
-            "CHANGED       servers: https://client.camb.ai/apis → https://api.camb.ai/v2 (the client's default base address follows servers[0])",
+            "CHANGED       servers: https://client.camb.ai/apis → https://api.camb.ai/v2 (the client's default base address follows servers[0]; callers that set their own address are not moved)",
         }));
 
     [Test]
@@ -184,13 +191,15 @@ public sealed class SpecDiffCommandTests
             "NON-BREAKING  POST /audio-separation: summary \"Create Audio Separation\" → \"Create an audio separation task\"",
         }));
 
-        var constraint = Run(repo, old, "          title: Run Ids\n", "          title: Run Ids\n      maxProperties: 1\n");
-        Assert.That(constraint.Exit, Is.EqualTo(0), "a constraint is CHANGED, not breaking");
+        var tighter = Run(repo, old, "          title: Run Ids\n", "          title: Run Ids\n      maxProperties: 1\n");
+        Assert.That(tighter.Exit, Is.EqualTo(3), "a tighter limit on a request may refuse what callers send");
+        Assert.That(UpdateSpecTests.ChangeLines(tighter.Output), Does.Contain(
+            "BREAKING      schema RunIDsRequestPayload: maxProperties (none) → 1 (values callers could send before may be refused)"));
 
         var nowRequired = Run(repo, old, "        - status\n", "        - status\n        - run_id\n");
-        Assert.That(nowRequired.Exit, Is.EqualTo(0));
+        Assert.That(nowRequired.Exit, Is.EqualTo(0), "a promise in an answer breaks nobody: answers are read tolerantly");
         Assert.That(UpdateSpecTests.ChangeLines(nowRequired.Output), Does.Contain(
-            "CHANGED       schema OrchestratorPipelineResult.run_id: optional → required (a response without it is now rejected)"));
+            "NON-BREAKING  schema OrchestratorPipelineResult.run_id: optional → required (the vendor now promises it; an answer without it still reads, as null, with a drift warning)"));
 
         var renamed = Run(repo, old, "        run_ids:\n", "        ids:\n");
         Assert.That(renamed.Exit, Is.EqualTo(3));

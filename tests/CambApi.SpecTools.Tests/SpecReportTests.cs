@@ -19,7 +19,7 @@ public sealed class SpecReportTests
         Assert.That(report.ExitCode, Is.EqualTo(ExitCodes.OurCodeNeedsChange));
         Assert.That(report.Verdict, Is.EqualTo(
             "0 breaking, 1 changed, 0 non-breaking: nothing breaks callers; our code needs a change (exit 4). " +
-            "Next: fix the code that no longer compiles (1 error in tests/X/A.cs); then `bash build/test.sh` is green."));
+            "Next: fix the code that no longer compiles (tests/X/A.cs:3  CS0104 'Response' is ambiguous); then `bash build/test.sh` is green."));
     }
 
     [Test]

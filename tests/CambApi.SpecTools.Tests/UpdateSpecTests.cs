@@ -294,5 +294,7 @@ public sealed class UpdateSpecTests
 
     /// <summary>The report's change lines, classified.</summary>
     internal static List<string> ChangeLines(string output) =>
-        Lines(output).Where(l => l.StartsWith("BREAKING ", StringComparison.Ordinal) || l.StartsWith("CHANGED ", StringComparison.Ordinal) || l.StartsWith("NON-BREAKING ", StringComparison.Ordinal)).ToList();
+        Lines(output).Where(l => ChangeLabels.Any(label => l.StartsWith(label + " ", StringComparison.Ordinal))).ToList();
+
+    private static readonly string[] ChangeLabels = ["BREAKING", "UNCLASSIFIED", "CHANGED", "DEPRECATED", "NON-BREAKING"];
 }
