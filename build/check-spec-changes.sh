@@ -93,6 +93,7 @@ for row in "${rows[@]}"; do
   fi
   [ "$status" = RED ] && failures=$((failures + 1))
   summary+=("$(printf '%-5s %-62s %s (%ss)' "$status" "$family: $class" "$verdict" "$(( $(date +%s) - started ))")")
+  echo "   ${summary[-1]}"
 done
 
 echo

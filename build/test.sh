@@ -2,13 +2,14 @@
 # The test command (README quick start, and .ci/run): restore, build and test the whole solution.
 # Prints a final plain line "N passed, N failed". Snapshots are strict: a missing snapshot fails.
 #   usage: build/test.sh [--fast] [dotnet test options...]
-#   --fast: the inner loop — leaves out [Category("Slow")] (pack, trimmed publish, benchmark smoke); CI runs everything.
+#   --fast: the inner loop, with nothing but the .NET SDK — leaves out [Category("Slow")] (pack, trimmed publish, benchmark
+#   smoke, real worker processes, the dashboard in Chromium) and [Category("Postgres")] (a real PostgreSQL server); CI runs everything.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 args=()
 for arg in "$@"; do
-  if [ "$arg" = "--fast" ]; then args+=(--filter "TestCategory!=Slow"); else args+=("$arg"); fi
+  if [ "$arg" = "--fast" ]; then args+=(--filter "TestCategory!=Slow&TestCategory!=Postgres"); else args+=("$arg"); fi
 done
 
 export SNAPSHOOTER_STRICT_MODE=true

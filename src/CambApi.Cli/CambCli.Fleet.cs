@@ -28,12 +28,21 @@ internal static partial class CambCli
         var lease = new Option<TimeSpan?>("--lease") { Description = "How long a claim lives unrenewed: a dead worker's files move on after it (default 30s)", CustomParser = ParseDuration };
         var overdue = new Option<TimeSpan?>("--overdue-after") { Description = "A step this late is taken as lost and enqueued again (default 30s; 5s embedded)", CustomParser = ParseDuration };
         var simulate = new Option<bool>("--simulate") { Description = "Work against an embedded simulator: no key, no network (its tasks end with this worker)" };
+        var dashboardPort = new Option<int?>("--dashboard-port")
+        {
+            Description = "Also serve the dashboard on 127.0.0.1:PORT from this worker (0: any free port), its jobs included — the embedded store's live here",
+            CustomParser = ParseOptionalCount,
+        };
         var work = new Command("work", "Run a worker: upload, poll and download the fleet's files; SIGTERM or Ctrl+C stops it cleanly")
         {
-            untilIdle, limit, transfers, shutdown, lease, overdue, simulate,
+            untilIdle, limit, transfers, shutdown, lease, overdue, simulate, dashboardPort,
         };
         work.SetAction((parse, _) => FleetCommands.WorkAsync(console,
-            Target(parse) with { MaxTransfers = parse.GetValue(transfers), ShutdownTimeout = parse.GetValue(shutdown), Lease = parse.GetValue(lease), OverdueAfter = parse.GetValue(overdue) },
+            Target(parse) with
+            {
+                MaxTransfers = parse.GetValue(transfers), ShutdownTimeout = parse.GetValue(shutdown), Lease = parse.GetValue(lease),
+                OverdueAfter = parse.GetValue(overdue), DashboardPort = parse.GetValue(dashboardPort),
+            },
             connection(parse), parse.GetValue(untilIdle), parse.GetValue(simulate), configureClient, cancellationToken));
 
         var json = new Option<bool>("--json") { Description = "Print the status as JSON" };

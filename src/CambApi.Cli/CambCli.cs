@@ -87,7 +87,7 @@ internal static partial class CambCli
         var results = new Command("results", "Show several runs' download URLs") { runIds, json };
         results.SetAction((parse, _) => StatusCommands.ResultsAsync(console, parse.GetValue(runIds)!, Connection(parse), parse.GetValue(json), configureClient, cancellationToken));
 
-        var scenarioFile = new Option<string?>("--scenario") { Description = "A scenario file (JSON: outcomes per file pattern, faults; see the README)" };
+        var scenarioFile = new Option<string?>("--scenario") { Description = "A scenario file (JSON: outcomes per file pattern, faults; see docs/simulator.md \"Playing a scenario from the command line\")" };
         var processing = new Option<TimeSpan?>("--processing-time") { Description = "How long each task stays PENDING: 5s, 2m (default 1s)", CustomParser = ParseDuration };
         var urlLifetime = new Option<TimeSpan?>("--url-lifetime") { Description = "How long result URLs stay valid (short: storage 403 expiry)", CustomParser = ParseDuration };
         var outcomes = new Option<string[]>("--outcome") { Description = "End matching files so (repeatable): " + SimulateCommand.OutcomeSyntax, AllowMultipleArgumentsPerToken = false };

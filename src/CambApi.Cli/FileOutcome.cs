@@ -23,7 +23,7 @@ internal enum Outcome
 }
 
 /// <summary>
-/// The per-file object of every command's <c>--json</c> (README "JSON output"): <c>input</c>, <c>outcome</c>,
+/// The per-file object of every command's <c>--json</c> (docs/cli.md "JSON output"): <c>input</c>, <c>outcome</c>,
 /// <c>task_status</c>, <c>task_id</c>, <c>run_id</c>, <c>foreground</c>, <c>background</c>, <c>sums_to_input</c>, <c>error</c>.
 /// </summary>
 /// <param name="Input">The input file, or null for a run or task named on the command line.</param>

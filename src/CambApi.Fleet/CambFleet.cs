@@ -1,14 +1,7 @@
-using System.Security.Cryptography;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using CambApi.Http;
+using Hangfire;
 
 namespace CambApi.Fleet;
-
-/// <summary>What a submission registered.</summary>
-/// <param name="Added">Files new to the fleet.</param>
-/// <param name="AlreadyKnown">Files whose content the fleet already had (registered once, never uploaded twice).</param>
-/// <param name="Skipped">Files in the given folders that are not supported audio.</param>
-public sealed record FleetSubmission(int Added, int AlreadyKnown, IReadOnlyList<string> Skipped);
 
 /// <summary>
 /// A catalogue separated across machines: submit files once, run workers anywhere that reaches the same database, watch
@@ -22,8 +15,13 @@ public sealed record FleetSubmission(int Added, int AlreadyKnown, IReadOnlyList<
 public sealed class CambFleet
 {
     private readonly FleetStore _store;
+    private readonly Lazy<JobStorage> _jobs;
 
-    private CambFleet(FleetOptions options, FleetStore store) => (Options, _store) = (options, store);
+    private CambFleet(FleetOptions options, FleetStore store, Lazy<JobStorage>? jobs)
+    {
+        (Options, _store) = (options, store);
+        _jobs = jobs ?? new(() => FleetJobStorage.Create(store.Database, options));
+    }
 
     /// <summary>The settings this fleet was opened with.</summary>
     public FleetOptions Options { get; }
@@ -33,24 +31,28 @@ public sealed class CambFleet
 
     internal FleetStore Store => _store;
 
+    /// <summary>Hangfire's job storage, built once for this fleet: a worker and a dashboard in one process share it.</summary>
+    internal JobStorage JobStorage => _jobs.Value;
+
     /// <summary>Opens the fleet's database, creating its tables on first use, and applies <see cref="FleetOptions.FleetLimit"/>.</summary>
     /// <exception cref="ArgumentException">A <see cref="FleetOptions.Database"/> that is neither a connection string nor a URL.</exception>
     /// <exception cref="FleetDatabaseException">Unreachable, refused, or laid out by a newer version (nothing is changed).</exception>
     public static async Task<CambFleet> OpenAsync(FleetOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return await OpenAsync(options, new FleetStore(options.ResolveDatabase(), options.TimeProvider), cancellationToken);
+        return await OpenAsync(options, new FleetStore(options.ResolveDatabase(), options.TimeProvider), jobs: null, cancellationToken);
     }
 
-    internal static async Task<CambFleet> OpenAsync(FleetOptions options, FleetStore store, CancellationToken cancellationToken)
+    /// <summary>Opens a fleet on <paramref name="store"/>; <paramref name="jobs"/> is Hangfire's storage when it is shared beyond this fleet (a host's dashboard), else built on first use.</summary>
+    internal static async Task<CambFleet> OpenAsync(FleetOptions options, FleetStore store, Lazy<JobStorage>? jobs, CancellationToken cancellationToken)
     {
         await store.EnsureSchemaAsync(options.FleetLimit ?? 8, cancellationToken);
         if (options.FleetLimit is { } limit)
         {
-            await store.SetMaxLimitAsync(limit, cancellationToken);
+            await store.Gate.SetMaxLimitAsync(limit, cancellationToken);
         }
 
-        return new CambFleet(options, store);
+        return new CambFleet(options, store, jobs);
     }
 
     /// <summary>
@@ -62,62 +64,32 @@ public sealed class CambFleet
     /// <exception cref="ArgumentException">Bad input or output; nothing was submitted.</exception>
     public async Task<FleetSubmission> SubmitAsync(IEnumerable<string> inputs, string outputDirectory, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
         var folder = PreparedFolder.Prepare(outputDirectory, nameof(outputDirectory)).Path;
-        var skipped = new List<string>();
-        var files = new List<ValidatedInput>();
-        foreach (var input in inputs)
-        {
-            if (Directory.Exists(input))
-            {
-                foreach (var path in Directory.EnumerateFiles(input).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal))
-                {
-                    try
-                    {
-                        files.Add(MediaInput.Validate(path));
-                    }
-                    catch (ArgumentException)
-                    {
-                        skipped.Add(path);
-                    }
-                }
-            }
-            else
-            {
-                files.Add(MediaInput.Validate(input, nameof(inputs)));
-            }
-        }
-
-        if (files.Count == 0)
-        {
-            throw new ArgumentException("no supported audio files (WAV, MP3, FLAC, AAC) in the inputs.", nameof(inputs));
-        }
-
+        var inputSet = InputSet.Expand(inputs, nameof(inputs));
         var registered = new List<NewFile>();
-        foreach (var file in files)
+        foreach (var file in inputSet.Files)
         {
-            registered.Add(new NewFile(await HashAsync(file.Path, cancellationToken), file.Path, file.FileName, folder, OutputNames.For(file.Path), file.Length,
+            registered.Add(new NewFile(await InputSet.HashAsync(file.Path, cancellationToken), file.Path, file.Name, folder, file.OutputName, file.Input.Length,
                 file.Path.EndsWith(".wav", StringComparison.OrdinalIgnoreCase) ? PcmWavReader.DurationSeconds(file.Path) : null));
         }
 
         // Two different contents that would write the same names: refused before anything is registered.
-        if (registered.DistinctBy(f => f.Sha256).GroupBy(f => f.OutputName, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } clash)
+        var hashes = registered.ToDictionary(f => f.InputPath, f => f.Sha256, StringComparer.Ordinal);
+        if (inputSet.Clash(folder, file => hashes[file.Path]) is { } clash)
         {
-            throw new ArgumentException(
-                $"{string.Join(" and ", clash.Select(f => f.FileName))} would both write {clash.Key}.foreground/background in {folder}; submit them to different --out folders, or rename one.",
-                nameof(inputs));
+            throw new ArgumentException($"{clash}; submit them to different output folders, or rename one.", nameof(inputs));
         }
 
         var unique = registered.DistinctBy(f => f.Sha256).ToList();
-        var added = await _store.SubmitAsync(unique, cancellationToken);
-        return new FleetSubmission(added, registered.Count - added, skipped);
+        var added = await _store.Files.SubmitAsync(unique, cancellationToken);
+        return new FleetSubmission(added, registered.Count - added, inputSet.Skipped);
     }
 
     /// <summary>Counts by state, the gate, the uncertain files and the failures by reason.</summary>
-    public Task<FleetStatus> StatusAsync(CancellationToken cancellationToken = default) => _store.StatusAsync(cancellationToken);
+    public Task<FleetStatus> StatusAsync(CancellationToken cancellationToken = default) => _store.Monitor.StatusAsync(cancellationToken);
 
     /// <summary>The files, oldest first (at most <paramref name="max"/>).</summary>
-    public Task<IReadOnlyList<FleetFile>> ListAsync(int max = 1000, CancellationToken cancellationToken = default) => _store.ListAsync(max, cancellationToken);
+    public Task<IReadOnlyList<FleetFile>> ListAsync(int max = 1000, CancellationToken cancellationToken = default) => _store.Monitor.ListAsync(max, cancellationToken);
 
     /// <summary>
     /// A person's decision to upload again: the uncertain or failed file whose hash starts with <paramref name="hashPrefix"/>
@@ -128,10 +100,10 @@ public sealed class CambFleet
     {
         if (hashPrefix is not null && (hashPrefix.Length < 8 || !hashPrefix.All(char.IsAsciiHexDigit)))
         {
-            throw new ArgumentException("Name a file by at least the first 8 characters of its hash (camb fleet status lists them).", nameof(hashPrefix));
+            throw new ArgumentException("Name a file by at least the first 8 characters of its hash (the fleet's status and list show them).", nameof(hashPrefix));
         }
 
-        return _store.ReleaseAsync(hashPrefix?.ToLowerInvariant(), cancellationToken);
+        return _store.Files.ReleaseAsync(hashPrefix?.ToLowerInvariant(), cancellationToken);
     }
 
     /// <summary>
@@ -143,26 +115,15 @@ public sealed class CambFleet
     /// <param name="untilIdle">End when every file is done, failed or uncertain.</param>
     /// <param name="report">Gets one line per event (uploaded, done, uncertain, a pause).</param>
     /// <param name="stop">Stops the worker cleanly.</param>
-    /// <exception cref="OptionsValidationException">The client's settings are invalid (a missing key, say).</exception>
+    /// <exception cref="ArgumentException">The client's settings are invalid (a missing key, say).</exception>
     public async Task<FleetWorkResult> WorkAsync(Action<AudioSeparationClientOptions>? configureClient, bool untilIdle, Action<string>? report, CancellationToken stop)
     {
         var lines = report ?? (_ => { });
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddCambApi(configureClient)
-            .AddHttpMessageHandler(() => new ThrottleHandler(new StoreGate(_store), Options.TimeProvider, lines));
-        await using var provider = services.BuildServiceProvider();
-        var schedule = provider.GetRequiredService<IOptions<AudioSeparationClientOptions>>().Value; // validates: a bad key fails here
-        var client = provider.GetRequiredService<AudioSeparationClient>();
-        return await new FleetWorker(_store, Options, lines).RunAsync(client, schedule, untilIdle, stop);
-    }
-
-    private static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
-    {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        await using (file)
-        {
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
-        }
+        var settings = new AudioSeparationClientOptions();
+        configureClient?.Invoke(settings);
+        // The fleet's pause and limit on every attempt of every API request, below the retries and above the key.
+        settings.AddPerAttemptHandler(() => new ThrottleHandler(new StoreGate(_store), Options.TimeProvider, lines));
+        using var client = new AudioSeparationClient(settings); // validates: a bad key fails here, before anything is claimed
+        return await new FleetWorker(_store, JobStorage, Options, lines).RunAsync(client, settings, untilIdle, stop);
     }
 }

@@ -5,7 +5,7 @@ public sealed class FleetOptions
 {
     /// <summary>
     /// An Npgsql connection string or a <c>postgres://</c> URL for a fleet; null for the embedded store in
-    /// <see cref="EmbeddedFolder"/> (one machine, no server). The CLI takes it from <c>--db</c> or <c>CAMB_FLEET_DB</c>.
+    /// <see cref="EmbeddedFolder"/> (one machine, no server).
     /// </summary>
     public string? Database { get; set; }
 
@@ -27,8 +27,11 @@ public sealed class FleetOptions
     /// <summary>How long a claim (an upload, a download) lives without renewal: a dead worker's files move on after this.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A job this late with no live claim is taken as lost (its worker died) and enqueued again.</summary>
-    public TimeSpan OverdueAfter { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// A job this late with no live claim is taken as lost (its worker died) and enqueued again. Null (the default) takes
+    /// 30 s for PostgreSQL and 5 s for the embedded store, whose jobs live in a worker's memory and die with it.
+    /// </summary>
+    public TimeSpan? OverdueAfter { get; set; }
 
     /// <summary>How often each worker admits files, expires dead uploads and re-enqueues lost jobs.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -43,4 +46,7 @@ public sealed class FleetOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     internal FleetDatabase ResolveDatabase() => FleetDatabase.Parse(Database, EmbeddedFolder);
+
+    /// <summary><see cref="OverdueAfter"/>, or its default for <paramref name="database"/>.</summary>
+    internal TimeSpan OverdueAfterFor(FleetDatabase database) => OverdueAfter ?? TimeSpan.FromSeconds(database.IsPostgres ? 30 : 5);
 }

@@ -1,31 +1,18 @@
 using Hangfire;
-using Hangfire.InMemory;
-using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
 
 namespace CambApi.Fleet;
 
-/// <summary>What a worker did, for its last line and its exit code.</summary>
-/// <param name="Stopped">True when a stop (SIGTERM, Ctrl+C) ended it; false when there was nothing left to do.</param>
-/// <param name="FinishedDuringStop">Uploads that finished in the grace period (their task ids saved).</param>
-/// <param name="HandedBack">Downloads given back for another worker.</param>
-/// <param name="CutOff">Uploads the grace period did not cover (those files are uncertain).</param>
-/// <param name="Unfinished">Files fleet-wide not yet done, failed or uncertain when it ended.</param>
-public sealed record FleetWorkResult(bool Stopped, int FinishedDuringStop, int HandedBack, int CutOff, long Unfinished);
-
 /// <summary>
-/// One worker: a Hangfire server (PostgreSQL storage for a fleet, in-memory for the embedded store) whose jobs are
+/// One worker: a Hangfire server on the fleet's job storage (<see cref="FleetJobStorage"/>) whose jobs are
 /// <see cref="FleetJobs"/>, and a sweep that admits files under the fleet's limit, turns uploads whose worker died into
 /// uncertain ones and re-enqueues jobs that were lost. On a stop it takes no new work, hands back what it holds, lets
 /// uploads in progress finish within <see cref="FleetOptions.ShutdownTimeout"/>, and says what it could not finish.
 /// </summary>
-internal sealed class FleetWorker(FleetStore store, FleetOptions options, Action<string> report)
+internal sealed class FleetWorker(FleetStore store, JobStorage storage, FleetOptions options, Action<string> report)
 {
     public async Task<FleetWorkResult> RunAsync(AudioSeparationClient client, AudioSeparationClientOptions schedule, bool untilIdle, CancellationToken stop)
     {
-        var storage = CreateStorage();
-        using var disposeStorage = storage as IDisposable; // the in-memory storage is; PostgreSQL's holds no resources of its own
-        using var runtime = new FleetRuntime(store, client, schedule, new BackgroundJobClient(storage), options, report);
+        using var runtime = new FleetSteps(store, client, schedule, new BackgroundJobClient(storage), options, report);
         var server = new BackgroundJobServer(new BackgroundJobServerOptions
         {
             ServerName = options.WorkerName,
@@ -44,7 +31,7 @@ internal sealed class FleetWorker(FleetStore store, FleetOptions options, Action
             while (true)
             {
                 await SweepAsync(runtime, stop);
-                unfinished = await store.UnfinishedAsync(CancellationToken.None);
+                unfinished = await store.Monitor.UnfinishedAsync(CancellationToken.None);
                 if (untilIdle && unfinished == 0)
                 {
                     break;
@@ -89,46 +76,25 @@ internal sealed class FleetWorker(FleetStore store, FleetOptions options, Action
         }
 
         server.Dispose();
-        unfinished = await store.UnfinishedAsync(CancellationToken.None);
+        unfinished = await store.Monitor.UnfinishedAsync(CancellationToken.None);
         return new FleetWorkResult(stopped, runtime.FinishedDuringStop, runtime.HandedBack, runtime.CutOff, unfinished);
     }
 
-    private async Task SweepAsync(FleetRuntime runtime, CancellationToken stop)
+    private async Task SweepAsync(FleetSteps runtime, CancellationToken stop)
     {
-        foreach (var file in await store.ExpireUploadsAsync(stop))
+        foreach (var file in await store.Files.ExpireUploadsAsync(stop))
         {
-            report($"{file.FileName}: uncertain — {FleetMessages.UploadInterrupted}");
+            report($"{file.FileName}: uncertain — {FleetReasons.UploadInterruptedReason}");
         }
 
-        foreach (var file in await store.TakeOverdueAsync(options.OverdueAfter, 500, stop))
+        foreach (var file in await store.Files.TakeOverdueAsync(options.OverdueAfterFor(store.Database), 500, stop))
         {
             runtime.Enqueue(file); // its job was lost (a worker died, or an in-memory queue went with its process)
         }
 
-        foreach (var file in await store.AdmitAsync(stop))
+        foreach (var file in await store.Files.AdmitAsync(stop))
         {
             runtime.Enqueue(file);
         }
-    }
-
-    private JobStorage CreateStorage()
-    {
-        if (!store.Database.IsPostgres)
-        {
-            // One machine: the jobs live with this process; the rows outlive it, and the next worker re-enqueues them.
-            return new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = ShortLivedJobAttribute.Keep });
-        }
-
-        var postgres = new PostgreSqlStorageOptions
-        {
-            SchemaName = "camb_hangfire",
-            PrepareSchemaIfNecessary = true,
-            QueuePollInterval = options.QueuePollInterval,
-            // Kept alive while its worker lives; a dead worker's job is fetched again after this (the sweep may be first).
-            UseSlidingInvisibilityTimeout = true,
-            InvisibilityTimeout = TimeSpan.FromMinutes(2),
-            AllowDegradedModeWithoutStorage = false, // the database was checked already; a failure now is one to see
-        };
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(store.Database.ConnectionString, postgres, null), postgres);
     }
 }

@@ -1,7 +1,8 @@
 namespace CambApi.Fleet;
 
 /// <summary>
-/// When to read a processing file's status next. The library's schedule (2 s plus a tenth of the time waited, at most
+/// When to read a processing file's status next: the library's <see cref="PollSchedule"/> with a prediction on top. The
+/// library's schedule (2 s plus a tenth of the time waited, at most
 /// 25 s) keeps a finished task's lateness under 2 s + 10 %, at 43 requests for a 10-minute task — at fleet scale most of
 /// the traffic. Once a few files have finished, the fleet knows how long processing takes per second of audio: it skips
 /// the reads before the predicted end, reads at 90 % of it, then every 5 % of it (at least 250 ms) until 120 %, then
@@ -20,9 +21,7 @@ internal static class PollPlan
 
     public static long Next(long uploadedAt, long now, double? audioSeconds, double? secondsPerAudioSecond, AudioSeparationClientOptions schedule)
     {
-        var waited = TimeSpan.FromMilliseconds(Math.Max(0, now - uploadedAt));
-        var interval = schedule.PollInitialInterval + (waited * schedule.PollElapsedFraction);
-        var next = now + (long)Math.Min(interval.TotalMilliseconds, schedule.PollMaxInterval.TotalMilliseconds);
+        var next = now + (long)PollSchedule.Of(schedule).After(TimeSpan.FromMilliseconds(now - uploadedAt)).TotalMilliseconds;
         if (audioSeconds is not > 0 || secondsPerAudioSecond is not > 0)
         {
             return next;

@@ -21,7 +21,8 @@ namespace CambApi.OpenApiNormalizer;
 /// Operation ids: FastAPI's become method names after the function alone, whatever the path (SpecNormalizer.OperationNames.cs).
 /// Inline object schemas get names of their place, never NSwag's <c>Response</c> (SpecNormalizer.InlineSchemas.cs).
 /// Deprecations carry a message and a diagnostic id to consumers (SpecNormalizer.Deprecations.cs).
-/// Numbers and booleans in answers are nullable in C# whatever the spec promises (SpecNormalizer.AnswerNumbers.cs).
+/// C# nullability follows how the client reads and writes (SpecNormalizer.Nullability.cs): numbers and booleans in answers
+/// are nullable whatever the spec promises (answers are read tolerantly), optional request fields are nullable (null: left out).
 /// A spec the client cannot be made from is refused in one line before any of this (SpecNormalizer.Unusable.cs).
 /// String enums (<c>TaskStatus</c>) become opaque named schemas for hand-written extensible enums. Integers without a
 /// format become <c>int64</c> (run ids are unbounded).
@@ -61,7 +62,7 @@ internal static partial class SpecNormalizer
         RenameSchemas(root, schemaNames);
         NameParametersInCamelCase(root);
         DescribeFieldsFromTitles(root);
-        KeepAnswerNumbersNullable(root);
+        FollowReadingAndWriting(root);
         var unions = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         Visit(root, unions);
         AddUnionSchemas(root, unions);
@@ -219,10 +220,13 @@ internal static partial class SpecNormalizer
         }
     }
 
-    /// <summary><c>run_id</c> → <c>runId</c>; a name without underscores is returned as it is.</summary>
+    /// <summary>
+    /// <c>run_id</c> → <c>runId</c>, <c>x-request-id</c> → <c>xRequestId</c> (header names are hyphenated); a name of one
+    /// word is returned as it is.
+    /// </summary>
     internal static string CamelCase(string snake)
     {
-        var words = snake.Split('_', StringSplitOptions.RemoveEmptyEntries);
+        var words = snake.Split(['_', '-'], StringSplitOptions.RemoveEmptyEntries);
         return words.Length < 2 ? snake : words[0] + string.Concat(words.Skip(1).Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
     }
 

@@ -168,7 +168,7 @@ public sealed class SimulatorScenario
         return options;
     }
 
-    /// <summary>Reads a scenario file (JSON; see the README's "Simulating the service").</summary>
+    /// <summary>Reads a scenario file (JSON; see docs/simulator.md "Playing a scenario from the command line").</summary>
     /// <exception cref="FormatException">The file is not a scenario; the message names the place.</exception>
     public static SimulatorScenario Load(string path) => Parse(File.ReadAllText(path), Path.GetFileName(path));
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using CambApi.SpecTools;
 
-// build/update-spec.sh, build/spec-diff.sh and the provenance check run this. See README "When the vendor changes the API".
+// build/update-spec.sh, build/spec-diff.sh and the provenance check run this. See CONTRIBUTING "When the vendor changes the API".
 var repoOption = new Option<string>("--repo") { Description = "Repository root", DefaultValueFactory = _ => Directory.GetCurrentDirectory() };
 var noBuild = new Option<bool>("--no-build") { Description = "Spec-level report only: skip regenerating, ApiCompat, the build and the tests" };
 var noTests = new Option<bool>("--no-tests") { Description = "Regenerate and build, but do not run the tests" };

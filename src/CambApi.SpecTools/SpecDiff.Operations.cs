@@ -148,7 +148,7 @@ internal sealed partial class SpecDiff
         CompareDocs(subject, o, n, ["operationId"]);
         CompareSecurity(subject, o, n);
         CompareParameters(subject, o, n);
-        CompareRequestBody(subject, o.Get("requestBody"), n.Get("requestBody"));
+        CompareRequestBody(subject, o.Get("requestBody"), n.Get("requestBody"), OptionalParameters(n));
         CompareResponses(subject, o.Get("responses"), n.Get("responses"));
         CompareUnknownKeys(subject, o, n, OperationKeys);
     }
@@ -214,7 +214,11 @@ internal sealed partial class SpecDiff
         CompareUnknownKeys(subject, o, n, ParameterKeys);
     }
 
-    private void CompareRequestBody(string subject, YamlNode? o, YamlNode? n)
+    /// <summary>The operation's optional parameters (NSwag puts an optional body after them in the generated method).</summary>
+    private int OptionalParameters(YamlNode operation) =>
+        operation.Get("parameters").Items().Select(p => Resolve(p, old: false)).Count(p => p.Text("required") != "true");
+
+    private void CompareRequestBody(string subject, YamlNode? o, YamlNode? n, int optionalParameters)
     {
         if (o is null && n is null)
         {
@@ -233,7 +237,12 @@ internal sealed partial class SpecDiff
         if (o.Text("required") != n.Text("required"))
         {
             var now = n.Text("required") == "true";
-            Add(now ? Impact.Breaking : Impact.NonBreaking, $"{subject} request body", now ? "optional → required" : "required → optional");
+            // NSwag orders a method's required parameters first: a body that turns optional moves behind the optional ones.
+            var moves = optionalParameters > 0;
+            Add(now || moves ? Impact.Breaking : Impact.NonBreaking, $"{subject} request body",
+                now ? "optional → required"
+                : moves ? $"required → optional (the generated method takes the body after its {optionalParameters} optional parameter(s): positional calls break; calls that name the body compile unchanged)"
+                : "required → optional");
         }
 
         CompareDocs($"{subject} request body", o, n, ["content", "required"]);

@@ -148,8 +148,9 @@ public partial class AudioSeparationClient
         IDictionary<string, AudioSeparationRunInfoResponse> response;
         try
         {
+            // Every argument by name: NSwag orders required parameters first, so a body the vendor makes optional moves.
             response = await Rest.GetAudioSeparationRunsResultsAsync(
-                new RunIDsRequestPayload { RunIds = ids }, traceparent: CurrentTraceparent(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                body: new RunIDsRequestPayload { RunIds = ids }, traceparent: CurrentTraceparent(), cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (Failed(activity, "results", started, e))
         {

@@ -83,6 +83,24 @@ public sealed class AudioSeparationClientOptions
     /// <summary>Clock for polling, deadlines and retry delays; a fake one in tests.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    private readonly List<Func<DelegatingHandler>> _perAttemptHandlers = [];
+
+    /// <summary>
+    /// Adds a handler of yours to every attempt of every API request — the place of Azure's
+    /// <c>AddPolicy(policy, HttpPipelinePosition.PerRetry)</c> for a client you construct directly; <c>AddCambApi</c> places
+    /// these the same way, before the handlers you add to its builder. It runs below the retries and the per-attempt timeout
+    /// (once per attempt) and above the API key, which it never sees. <paramref name="create"/> is called for each client
+    /// made from these settings (a handler belongs to one chain). Storage downloads do not pass through it.
+    /// </summary>
+    public void AddPerAttemptHandler(Func<DelegatingHandler> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        _perAttemptHandlers.Add(create);
+    }
+
+    /// <summary>The factories <see cref="AddPerAttemptHandler"/> was given, in order.</summary>
+    internal IReadOnlyList<Func<DelegatingHandler>> PerAttemptHandlers => _perAttemptHandlers;
+
     /// <summary>The key to use: <see cref="ApiKey"/>, else the environment variable.</summary>
     public string? ResolveApiKey() => ApiKey ?? Environment.GetEnvironmentVariable(CambApi.Client.ApiKey.EnvironmentVariable);
 

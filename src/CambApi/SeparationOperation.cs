@@ -178,7 +178,7 @@ public partial class SeparationOperation
                 _statusRead = true;
             }
             catch (CambApiException e) when (e.StatusCode is (int)HttpStatusCode.TooManyRequests or (int)HttpStatusCode.ServiceUnavailable &&
-                                             RetryAfter(e, time) is { } wait)
+                                             Http.RetryAfter.From(e.Headers, time.GetUtcNow()) is { } wait)
             {
                 serverDelay = wait; // the retry policy gave up; the service said when to come back, so wait and poll on
                 _lastRefusal = e.StatusCode;
@@ -194,8 +194,7 @@ public partial class SeparationOperation
                 return await CompleteAsync(caller).ConfigureAwait(false);
             }
 
-            var interval = PollDelay(options, elapsed);
-            var delay = serverDelay is { } d && d > interval ? d : interval;
+            var delay = PollSchedule.Of(options).Next(elapsed, serverDelay);
             if (elapsed + delay > options.MaxWait)
             {
                 throw new SeparationTimeoutException(TaskId, Status, elapsed, _statusRead ? null : _lastRefusal);
@@ -206,15 +205,6 @@ public partial class SeparationOperation
             await Task.Delay(delay, time, waiting).ConfigureAwait(false);
         }
     }
-
-    /// <summary>
-    /// The wait before the next poll after <paramref name="elapsed"/>: growing with the time already waited rather
-    /// than per poll, so the time between the task ending and us noticing stays a fixed share of its length (a
-    /// per-poll backoff saw a 10-s task 6 s late) while a long task still costs few requests.
-    /// </summary>
-    internal static TimeSpan PollDelay(AudioSeparationClientOptions options, TimeSpan elapsed) =>
-        TimeSpan.FromTicks(Math.Min(options.PollMaxInterval.Ticks,
-            options.PollInitialInterval.Ticks + (long)(elapsed.Ticks * options.PollElapsedFraction)));
 
     private async Task<SeparationResult> CompleteAsync(CancellationToken cancellationToken)
     {
@@ -236,24 +226,6 @@ public partial class SeparationOperation
         {
             throw; // unreachable: Annotate only records the task and returns false
         }
-    }
-
-    /// <summary>Retry-After as seconds or an HTTP date, from a failed response's headers.</summary>
-    internal static TimeSpan? RetryAfter(CambApiException e, TimeProvider time)
-    {
-        if (!e.Headers.TryGetValue("Retry-After", out var values) || values.FirstOrDefault() is not { } value)
-        {
-            return null;
-        }
-
-        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return TimeSpan.FromSeconds(seconds);
-        }
-
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
-            ? date - time.GetUtcNow() is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero
-            : null;
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Task {TaskId} is {Status}; next poll in {DelaySeconds:0.#} s")]

@@ -4,7 +4,7 @@ namespace CambApi.Benchmarks;
 
 /// <summary>
 /// Polling over task lengths, on the clock of the schedule itself (no waiting): requests made and how late the end is
-/// seen, for the vendor tutorial's fixed 2-s poll and for the library's schedule (<see cref="SeparationOperation.PollDelay"/>,
+/// seen, for the vendor tutorial's fixed 2-s poll and for the library's schedule (<see cref="PollSchedule"/>,
 /// the function the operation waits by; tests/CambApi.Tests drives the operation itself on fake time).
 /// </summary>
 public static class PollingMeasures
@@ -18,7 +18,7 @@ public static class PollingMeasures
         foreach (var length in TaskLengths)
         {
             var (fixedPolls, fixedLate) = Polls(length, _ => TimeSpan.FromSeconds(2));
-            var (polls, late) = Polls(length, elapsed => SeparationOperation.PollDelay(options, elapsed));
+            var (polls, late) = Polls(length, elapsed => PollSchedule.Of(options).After(elapsed));
             var allowed = TimeSpan.FromSeconds(2) + (length * 0.1);
             var met = late <= allowed && (length != TimeSpan.FromMinutes(10) || polls <= 45);
             var target = string.Create(CultureInfo.InvariantCulture, $"<= {allowed.TotalSeconds:0.0} s late{(length == TimeSpan.FromMinutes(10) ? ", <= 45 requests" : "")}");

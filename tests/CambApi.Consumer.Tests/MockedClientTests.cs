@@ -66,14 +66,14 @@ public sealed class MockedClientTests
     [Test]
     public async Task The_readme_example()
     {
-        // README: mock
+        // docs: mock
         var camb = Substitute.For<AudioSeparationClient>();
         var result = CambApiModelFactory.SeparationResult(runId: 42);
         camb.StartSeparationAsync("ep1.wav", Arg.Any<SeparationStartOptions?>(), Arg.Any<CancellationToken>())
             .Returns(CambApiModelFactory.SeparationOperation("t-1", result: result));
         camb.StartSeparationAsync("broke.wav", Arg.Any<SeparationStartOptions?>(), Arg.Any<CancellationToken>())
             .Returns(CambApiModelFactory.SeparationOperation("t-2", SeparationStatus.PaymentRequired));
-        // README: end
+        // docs: end
 
         var done = await (await camb.StartSeparationAsync("ep1.wav")).WaitForCompletionAsync();
         Assert.That(done, Is.EqualTo(result));

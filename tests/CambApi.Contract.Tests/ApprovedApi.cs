@@ -18,9 +18,9 @@ internal static partial class ApprovedApi
         ShowVirtualProperties(assembly, assembly.GeneratePublicApi(new ApiGeneratorOptions
         {
             ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute", "System.Runtime.CompilerServices.InternalsVisibleToAttribute"],
-            // PublicApiGenerator skips Microsoft.* namespaces by default; AddCambApi lives in the DI namespace (as the
-            // framework's own Add* methods do) and is public surface like any other.
-            AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection"],
+            // PublicApiGenerator skips Microsoft.* namespaces by default; AddCambApi and AddCambFleet live in the DI namespace
+            // and UseCambFleetDashboard in ASP.NET Core's (as the frameworks' own extensions do): public surface like any other.
+            AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection", "Microsoft.AspNetCore.Builder"],
         }).ReplaceLineEndings("\n").Split('\n'));
 
     /// <summary>

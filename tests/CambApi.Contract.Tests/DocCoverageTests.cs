@@ -15,7 +15,7 @@ public sealed class DocCoverageTests
 {
     /// <summary>
     /// Members written by NSwag's main client and file templates, which have no doc hook short of forking them (the
-    /// choice made for performance too, see README "How generation works"). Each is plumbing, not an API a caller uses.
+    /// choice made for performance too, see CONTRIBUTING "How generation works"). Each is plumbing, not an API a caller uses.
     /// </summary>
     private static readonly HashSet<string> UndocumentableNSwagMembers =
     [

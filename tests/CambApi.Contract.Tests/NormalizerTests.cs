@@ -157,6 +157,7 @@ public sealed class NormalizerTests
         var spec = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\n" +
                    "paths:\n  /audio-separation:\n    post:\n      operationId: " + id + "\n" +
                    "      parameters:\n        - {name: run_id, in: query, schema: {type: integer}}\n        - {name: traceparent, in: header, schema: {type: string}}\n" +
+                   "        - {name: x-request-id, in: header, schema: {type: string}}\n" +
                    "      requestBody: {content: {multipart/form-data: {schema: {$ref: '#/components/schemas/Body_" + id + "'}}}}\n" +
                    "components:\n  schemas:\n    Body_" + id + ": {type: object, title: Body_" + id + ", properties: {media_file: {type: string}}}\n";
         var root = Normalize(spec);
@@ -166,7 +167,8 @@ public sealed class NormalizerTests
         Assert.That(Flow(Path(root, "components", "schemas", "CreateAudioSeparationRequest", "title")), Is.EqualTo("CreateAudioSeparationRequest"));
         var parameters = ((YamlSequenceNode)Path(operation, "parameters")).Children;
         Assert.That(Flow(parameters[0]), Is.EqualTo("{name: run_id, in: query, schema: {type: integer, format: int64}, x-originalName: runId}"), "the wire name stays");
-        Assert.That(Flow(parameters[1]), Does.Not.Contain("x-originalName"), "a name without underscores is left alone");
+        Assert.That(Flow(parameters[1]), Does.Not.Contain("x-originalName"), "a name of one word is left alone");
+        Assert.That(Flow(parameters[2]), Does.EndWith("x-originalName: xRequestId}"), "a hyphenated header name too becomes one C# word");
         Assert.That(SpecNormalizer.RenamedSchemas(spec), Does.ContainKey("Body_" + id).WithValue("CreateAudioSeparationRequest"));
     }
 

@@ -6,7 +6,7 @@ namespace CambApi.Contract.Tests;
 
 /// <summary>
 /// Approved snapshots: any spec or generator change that alters the client's public surface or the way a
-/// FastAPI 422 body is read turns these red until the snapshot is re-approved on purpose (see README).
+/// FastAPI 422 body is read turns these red until the snapshot is re-approved on purpose (see CONTRIBUTING "The contract suite and snapshots").
 /// </summary>
 [TestFixture]
 public sealed class SnapshotTests
@@ -24,6 +24,20 @@ public sealed class SnapshotTests
     [Test]
     public void Public_layer_api_is_approved() =>
         ApprovedApi.Match(ApprovedApi.Of(typeof(CambApi.AudioSeparationClient).Assembly), "The hand-written layer (CambApi)", "src/CambApi changed");
+
+    /// <summary>The fleet's surface: what a team builds a catalogue job on, supported for years like the client's.</summary>
+    [Test]
+    public void Fleet_api_is_approved() =>
+        ApprovedApi.Match(ApprovedApi.Of(typeof(CambApi.Fleet.CambFleet).Assembly), "The fleet (CambApi.Fleet)", "src/CambApi.Fleet changed");
+
+    [Test]
+    public void Fleet_dashboard_api_is_approved() =>
+        ApprovedApi.Match(ApprovedApi.Of(typeof(CambApi.Fleet.FleetDashboardOptions).Assembly), "The fleet's dashboard (CambApi.Fleet.Dashboard)", "src/CambApi.Fleet.Dashboard changed");
+
+    /// <summary>The simulator's surface: consumers' test suites are written against it.</summary>
+    [Test]
+    public void Simulator_api_is_approved() =>
+        ApprovedApi.Match(ApprovedApi.Of(typeof(CambApi.Simulator.CambSimulator).Assembly), "The simulator (CambApi.Simulator)", "src/CambApi.Simulator changed");
 
     [Test]
     public void Fastapi_validation_error_is_read_into_the_approved_shape()

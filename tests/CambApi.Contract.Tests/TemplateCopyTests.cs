@@ -6,7 +6,9 @@ namespace CambApi.Contract.Tests;
 /// <summary>
 /// Our Templates/Class.liquid and Client.Method.Documentation.liquid are copies of the templates inside the pinned NSwag
 /// package with marked changes. An NSwag upgrade that changes an original must fail here, not keep generating from a
-/// stale copy. (Client.Class.ReadObjectResponse.liquid is a replacement, not a copy: it says so in its header.)
+/// stale copy. (Client.Class.ReadObjectResponse.liquid is a replacement, not a copy: it says so in its header.
+/// Client.Class.Body.liquid fills an extension point NSwag leaves empty: it must stay empty in the package, or ours
+/// would drop what an upgrade puts there.)
 /// </summary>
 [TestFixture]
 public sealed class TemplateCopyTests
@@ -35,6 +37,11 @@ public sealed class TemplateCopyTests
         Assert.That(withoutChange, Is.EqualTo(PackagedTemplate(packageAssembly, resourceSuffix)),
             $"NSwag's {file} differs from our copy without its marked changes: re-copy it from the package and re-apply them.");
     }
+
+    [Test]
+    public void The_extension_point_we_fill_is_empty_in_the_package() =>
+        Assert.That(PackagedTemplate("NSwag.CodeGeneration.CSharp.dll", ".Templates.Client.Class.Body.liquid").Trim(), Is.Empty,
+            "NSwag's Client.Class.Body.liquid is no longer empty: merge its content into ours.");
 
     private static string PackagedTemplate(string packageAssembly, string resourceSuffix)
     {

@@ -19,7 +19,6 @@ internal static class CheckCommand
     private const string Status = "GET /audio-separation/{task_id}";
     private const string Result = "GET /audio-separation-result/{run_id}";
     private const string Results = "POST /audio-separation-results";
-    private static readonly HashSet<string> Terminal = ["SUCCESS", "ERROR", "TIMEOUT", "PAYMENT_REQUIRED"];
     private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(2); // the vendor recommends 2–5 s
 
     public static async Task<int> RunAsync(CliConsole console, Connection connection, bool simulate, TimeSpan? timeout, CancellationToken cancellationToken)
@@ -78,7 +77,7 @@ internal static class CheckCommand
                     seen.Add(value);
                 }
 
-                if (Terminal.Contains(value) || status is null)
+                if (status is null || (value.Length > 0 && new CambApi.Client.SeparationStatus(value).IsTerminal)) // the library's one rule of what is final
                 {
                     break;
                 }

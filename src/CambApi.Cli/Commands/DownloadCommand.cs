@@ -1,4 +1,5 @@
-using CambApi.Fleet;
+using CambApi.Http;
+
 namespace CambApi.Cli.Commands;
 
 internal sealed record DownloadRequest(long[] RunIds, string[] TaskIds, string Out, bool Json, TimeSpan? Timeout, bool Overwrite, Connection Connection);
@@ -53,24 +54,27 @@ internal static class DownloadCommand
             return SeparateCommand.Usage(console, foreign);
         }
 
-        using var gate = new LocalGate(2, CliClient.ClockOf(configureClient));
-        CliClient client;
+        LocalGate gate;
+        AudioSeparationClient client;
         try
         {
-            client = request.Connection.CreateClient(request.Timeout, simulator: null, configureClient, gate, report: null); // each file's own line says what the pauses did
+            var options = request.Connection.Options(request.Timeout, simulator: null, configureClient);
+            gate = new LocalGate(2, options.TimeProvider);
+            client = Connection.Client(options, gate, report: null); // each file's own line says what the pauses did
         }
         catch (ArgumentException e)
         {
             return SeparateCommand.Usage(console, e.Message);
         }
 
+        using (gate)
         using (client)
         {
             var outcomes = await SeparationJobs.RunAllAsync(console, request.Json, jobs, gate,
                 job => (job.Name, 0),
                 (job, progress, ct) => job.Entry.FilesIntact()
                     ? Task.FromResult(new FileOutcome(job.Entry.Input, job.Name, Outcome.Skipped, "SUCCESS", job.Entry.TaskId, job.Entry.RunId, job.Entry.Foreground, job.Entry.Background))
-                    : SeparationJobs.ContinueAsync(client.Client, journal, job.Entry, input: null, job.Name, output, progress, gate, ct),
+                    : SeparationJobs.ContinueAsync(client, journal, job.Entry, input: null, job.Name, output, progress, gate, ct),
                 job => SeparationJobs.Interrupted(null, job.Name, job.Entry),
                 cancellationToken);
 

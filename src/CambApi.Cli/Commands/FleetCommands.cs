@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using CambApi.Fleet;
-using Microsoft.Extensions.Options;
 
 namespace CambApi.Cli.Commands;
 
 /// <summary>How a fleet command reaches the fleet: <c>--db</c> (else <c>CAMB_FLEET_DB</c>, else the embedded store here) and its tuning.</summary>
 internal sealed record FleetTarget(string? Database, int? Limit = null, int? MaxTransfers = null, TimeSpan? ShutdownTimeout = null, TimeSpan? Lease = null,
-    TimeSpan? OverdueAfter = null);
+    TimeSpan? OverdueAfter = null, int? DashboardPort = null);
 
 /// <summary><c>camb fleet</c>: a catalogue on several machines, each file uploaded once fleet-wide.</summary>
 internal static class FleetCommands
@@ -26,9 +25,13 @@ internal static class FleetCommands
         {
             submission = await fleet.SubmitAsync(inputs, output, cancellationToken);
         }
-        catch (Exception e) when (e is ArgumentException or IOException or FleetDatabaseException)
+        catch (Exception e) when (e is ArgumentException or IOException)
         {
             return SeparateCommand.Usage(console, e.Message);
+        }
+        catch (FleetDatabaseException e)
+        {
+            return SeparateCommand.Usage(console, DatabaseProblem(e));
         }
 
         foreach (var path in submission.Skipped)
@@ -61,15 +64,15 @@ internal static class FleetCommands
             };
 
         await console.Error.WriteLineAsync($"camb: fleet worker {fleet.Options.WorkerName} on {fleet.Database.Where}{(untilIdle ? " (until nothing is left)" : "")}");
+        // The dashboard in the worker's process shares its job storage: on the embedded store, where jobs live in this
+        // process's memory, it is the only dashboard that shows them.
+        using var dashboardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var dashboard = target.DashboardPort is { } port ? ServeDashboardAsync(console, fleet, port, allowActions: false, dashboardStop.Token) : Task.CompletedTask;
         FleetWorkResult result;
         try
         {
             result = await fleet.WorkAsync(configure, untilIdle,
                 line => console.Error.WriteLine($"camb: {line}"), cancellationToken);
-        }
-        catch (OptionsValidationException e)
-        {
-            return SeparateCommand.Usage(console, string.Join(" ", e.Failures));
         }
         catch (ArgumentException e)
         {
@@ -77,8 +80,14 @@ internal static class FleetCommands
         }
         catch (FleetDatabaseException e)
         {
-            await console.Error.WriteLineAsync($"camb: {e.Message}");
+            await console.Error.WriteLineAsync($"camb: {DatabaseProblem(e)}");
             return ExitCodes.Failure;
+        }
+
+        finally
+        {
+            await dashboardStop.CancelAsync();
+            await dashboard;
         }
 
         var status = await fleet.StatusAsync(CancellationToken.None);
@@ -130,7 +139,7 @@ internal static class FleetCommands
             $"  at the vendor: {status.InFlight} of {Math.Floor(status.Gate.Limit):0} (ceiling {status.Gate.MaxLimit}){(pausedFor > 0 ? $"; paused {pausedFor:0.#} s more" : "")}; throttled {status.Gate.Throttled} time(s)"));
         foreach (var file in status.Uncertain)
         {
-            await console.Out.WriteLineAsync($"  uncertain {file.Sha256[..12]} {file.FileName}: {file.LastError}");
+            await console.Out.WriteLineAsync($"  uncertain {file.Sha256[..12]} {file.FileName}: {file.LastError} — camb fleet release {file.Sha256[..12]}");
         }
 
         foreach (var (reason, count) in status.FailuresByReason)
@@ -170,10 +179,15 @@ internal static class FleetCommands
                 : $"released {file.Sha256[..12]} {file.FileName}: it will be uploaded again");
         }
 
+        if (released.Count == 0 && hash is not null)
+        {
+            // A hash that names nothing is bad input, as an unknown id is elsewhere.
+            return SeparateCommand.Usage(console, $"no uncertain or failed file's hash starts with {hash} (camb fleet status lists them)");
+        }
+
         if (released.Count == 0)
         {
-            await console.Error.WriteLineAsync("camb: nothing to release (no uncertain or failed file matches)");
-            return ExitCodes.Failure;
+            await console.Error.WriteLineAsync("camb: nothing to release: no file is uncertain");
         }
 
         return ExitCodes.Success;
@@ -186,10 +200,19 @@ internal static class FleetCommands
             return ExitCodes.BadUsage;
         }
 
-        await FleetDashboard.RunAsync(fleet, port, new FleetDashboardOptions { AllowActions = allowActions },
-            url => console.Error.WriteLine($"camb: fleet dashboard at {url} ({(allowActions ? "actions allowed" : "read-only")}); Ctrl+C to stop"), cancellationToken);
+        if (!fleet.Database.IsPostgres)
+        {
+            await console.Error.WriteLineAsync("camb: the embedded store's jobs live in its worker's memory: this page shows the files; " +
+                                               "for Hangfire's job list too, run the worker with camb fleet work --dashboard-port PORT");
+        }
+
+        await ServeDashboardAsync(console, fleet, port, allowActions, cancellationToken);
         return ExitCodes.Success;
     }
+
+    private static Task ServeDashboardAsync(CliConsole console, CambFleet fleet, int port, bool allowActions, CancellationToken stop) =>
+        FleetDashboard.RunAsync(fleet, port, new FleetDashboardOptions { AllowActions = allowActions },
+            url => console.Error.WriteLine($"camb: fleet dashboard at {url} ({(allowActions ? "actions allowed" : "read-only")}); Ctrl+C to stop"), stop);
 
     private static async Task<CambFleet?> OpenAsync(CliConsole console, FleetTarget target, CancellationToken cancellationToken)
     {
@@ -201,16 +224,36 @@ internal static class FleetCommands
         options.MaxTransfers = target.MaxTransfers ?? options.MaxTransfers;
         options.ShutdownTimeout = target.ShutdownTimeout ?? options.ShutdownTimeout;
         options.Lease = target.Lease ?? options.Lease;
-        options.OverdueAfter = target.OverdueAfter ?? (options.Database is null ? TimeSpan.FromSeconds(5) : options.OverdueAfter); // embedded: jobs die with their process
+        options.OverdueAfter = target.OverdueAfter ?? options.OverdueAfter;
         try
         {
             return await CambFleet.OpenAsync(options, cancellationToken);
         }
         catch (Exception e) when (e is ArgumentException or FleetDatabaseException)
         {
-            var message = Failures.Trim(e.Message);
-            await console.Error.WriteLineAsync($"camb: {message}{(message.EndsWith("nothing was changed", StringComparison.Ordinal) ? "" : "; nothing was changed")}");
+            await console.Error.WriteLineAsync($"camb: {DatabaseProblem(e)}; nothing was changed");
             return null;
         }
     }
+
+    /// <summary>
+    /// A database problem in the command line's words: the library's problem, and what to check in camb's terms
+    /// (<c>--db</c>, <c>CAMB_FLEET_DB</c>, upgrading camb) where the library names its own (<c>FleetOptions.Database</c>).
+    /// </summary>
+    internal static string DatabaseProblem(Exception e) => e switch
+    {
+        FleetDatabaseException db => db.Problem.TrimEnd('.') + db.Code switch
+        {
+            FleetDatabaseException.Refused => $" — check the host and port in --db (or {FleetDatabase.EnvironmentVariable}) and that the server runs",
+            FleetDatabaseException.HostNotFound => $" — check the host in --db (or {FleetDatabase.EnvironmentVariable})",
+            FleetDatabaseException.NoAnswer => " — check the host, the port and the network",
+            FleetDatabaseException.LoginRefused => " — check the user and password in --db",
+            FleetDatabaseException.NoSuchDatabase => " — create it, or name another in --db",
+            FleetDatabaseException.CannotOpen => " — check the folder is writable",
+            FleetDatabaseException.NewerSchema => " — upgrade camb on this machine",
+            _ => "",
+        },
+        // FleetOptions.Database is what --db sets: the library's message names its setting, the line names the option.
+        _ => Failures.Trim(e.Message).Replace("FleetOptions.Database", "--db", StringComparison.Ordinal),
+    };
 }

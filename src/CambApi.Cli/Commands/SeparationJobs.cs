@@ -1,7 +1,6 @@
-using CambApi.Fleet;
-using System.Security.Cryptography;
 using CambApi.Cli.Rendering;
 using CambApi.Client;
+using CambApi.Http;
 using Spectre.Console;
 
 namespace CambApi.Cli.Commands;
@@ -160,14 +159,4 @@ internal static class SeparationJobs
             entry?.TaskId is { } task ? $"interrupted; task {task} goes on at the service — {Failures.Resume}"
             : entry?.RunId is { } run ? $"interrupted while downloading run {run} — {Failures.Resume}"
             : "interrupted before the service confirmed its upload — run the same command again to upload it"));
-
-    /// <summary>SHA-256 of a file's content, for the journal.</summary>
-    public static async Task<string> HashAsync(string path, CancellationToken cancellationToken)
-    {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        await using (file)
-        {
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
-        }
-    }
 }

@@ -12,7 +12,7 @@ internal static class StatusCommands
         try
         {
             using var client = connection.CreateClient(null, simulator: null, configureClient);
-            var operation = client.Client.ResumeSeparation(taskId);
+            var operation = client.ResumeSeparation(taskId);
             await operation.UpdateStatusAsync(cancellationToken);
             var failed = operation.HasCompleted && operation.Status != SeparationStatus.Success
                 ? Failures.Describe(new SeparationFailedException(taskId, operation.Status, operation.ExceptionReason, operation.ServiceMessage))
@@ -49,8 +49,8 @@ internal static class StatusCommands
         {
             using var client = connection.CreateClient(null, simulator: null, configureClient);
             var results = runIds.Length == 1
-                ? new Dictionary<long, SeparationResult> { [runIds[0]] = await client.Client.GetResultAsync(runIds[0], cancellationToken) }
-                : await client.Client.GetResultsAsync(runIds, cancellationToken);
+                ? new Dictionary<long, SeparationResult> { [runIds[0]] = await client.GetResultAsync(runIds[0], cancellationToken) }
+                : await client.GetResultsAsync(runIds, cancellationToken);
             foreach (var id in runIds.Distinct())
             {
                 if (results.TryGetValue(id, out var r))

@@ -42,7 +42,13 @@ public sealed class ApiKeyHandler : DelegatingHandler
     /// redirect points (it strips only Authorization) and the API has no reason to redirect; a 3xx surfaces as an error.
     /// Connections are replaced after 5 minutes (when idle), so a long-lived client follows DNS changes.
     /// </summary>
-    private static SocketsHttpHandler CreateTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    private static SocketsHttpHandler CreateTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = ConnectionLifetime };
+
+    /// <summary>
+    /// Connections are replaced after this long (when idle), so a long-lived client follows DNS changes: the one value for
+    /// every transport of the library (the API's here, the storage's in CambApi's pipeline).
+    /// </summary>
+    internal static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5);
 
     /// <inheritdoc/>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using Hangfire;
 using Microsoft.Extensions.Options;
 
 namespace CambApi.Fleet;
@@ -9,6 +10,7 @@ namespace CambApi.Fleet;
 public sealed class CambFleetConnection
 {
     private readonly Lazy<Task<CambFleet>> _fleet;
+    private readonly Lazy<JobStorage> _jobs;
 
     /// <summary>A connection for the configured <see cref="FleetOptions"/>; nothing is opened yet.</summary>
     public CambFleetConnection(IOptions<FleetOptions> options)
@@ -16,10 +18,14 @@ public sealed class CambFleetConnection
         ArgumentNullException.ThrowIfNull(options);
         var fleetOptions = options.Value;
         Store = new FleetStore(fleetOptions.ResolveDatabase(), fleetOptions.TimeProvider);
-        _fleet = new(() => CambFleet.OpenAsync(fleetOptions, Store, CancellationToken.None));
+        _jobs = new(() => FleetJobStorage.Create(Store.Database, fleetOptions));
+        _fleet = new(() => CambFleet.OpenAsync(fleetOptions, Store, _jobs, CancellationToken.None));
     }
 
     internal FleetStore Store { get; }
+
+    /// <summary>The fleet's job storage, the same for the app's worker and its dashboard.</summary>
+    internal JobStorage JobStorage => _jobs.Value;
 
     /// <summary>The fleet, opened on the first call.</summary>
     /// <exception cref="FleetDatabaseException">Unreachable, refused, or laid out by a newer version.</exception>

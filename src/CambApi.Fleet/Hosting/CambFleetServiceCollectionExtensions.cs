@@ -1,3 +1,4 @@
+using CambApi.Http;
 using CambApi.Fleet;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -13,7 +13,7 @@ internal sealed partial class CambFleetWorkerService(IServiceProvider services, 
         var fleet = await connection.GetAsync(stoppingToken);
         var client = services.GetRequiredService<AudioSeparationClient>();
         var schedule = services.GetRequiredService<IOptions<AudioSeparationClientOptions>>().Value;
-        var result = await new FleetWorker(connection.Store, fleet.Options, line => LogLine(logger, line)).RunAsync(client, schedule, untilIdle: false, stoppingToken);
+        var result = await new FleetWorker(connection.Store, fleet.JobStorage, fleet.Options, line => LogLine(logger, line)).RunAsync(client, schedule, untilIdle: false, stoppingToken);
         LogStopped(logger, result.FinishedDuringStop, result.HandedBack, result.CutOff, result.Unfinished);
     }
 

@@ -7,12 +7,12 @@ namespace CambApi.Fleet;
 /// connection string (<c>Host=…;Port=…;Username=…;Database=…</c>) or a <c>postgres://</c> URL; or, with none, an embedded
 /// SQLite file in a folder, so one machine needs no server.
 /// </summary>
-public sealed record FleetDatabase
+public sealed partial record FleetDatabase
 {
     /// <summary>The embedded store's file, in the folder it is opened from.</summary>
     public const string EmbeddedFileName = ".camb-fleet.db";
 
-    /// <summary>The environment variable read when no <c>--db</c> is given.</summary>
+    /// <summary>The environment variable a program may read for the database when none is given (camb does; the library never reads it).</summary>
     public const string EnvironmentVariable = "CAMB_FLEET_DB";
 
     private FleetDatabase(string connectionString, bool isPostgres, string where)
@@ -22,8 +22,8 @@ public sealed record FleetDatabase
         Where = where;
     }
 
-    /// <summary>The ADO.NET connection string (Npgsql or Microsoft.Data.Sqlite).</summary>
-    public string ConnectionString { get; }
+    /// <summary>The ADO.NET connection string (Npgsql or Microsoft.Data.Sqlite). Internal: it may hold a password.</summary>
+    internal string ConnectionString { get; }
 
     /// <summary>True for a PostgreSQL server; false for the embedded file.</summary>
     public bool IsPostgres { get; }
@@ -39,10 +39,10 @@ public sealed record FleetDatabase
     }
 
     /// <summary>
-    /// <paramref name="text"/> as given to <c>--db</c> or <c>CAMB_FLEET_DB</c>; null or empty means the embedded store in
+    /// <paramref name="text"/> as given to <see cref="FleetOptions.Database"/>; null or empty means the embedded store in
     /// <paramref name="embeddedFolder"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">Neither a connection string nor a postgres:// URL; the message says which form is expected.</exception>
+    /// <exception cref="ArgumentException">Neither a connection string nor a postgres:// URL; the message says which form is expected (never echoing the text, which may hold a password).</exception>
     public static FleetDatabase Parse(string? text, string embeddedFolder)
     {
         if (string.IsNullOrWhiteSpace(text))
@@ -60,12 +60,12 @@ public sealed record FleetDatabase
         catch (Exception e) when (e is ArgumentException or UriFormatException or FormatException or KeyNotFoundException)
         {
             throw new ArgumentException(
-                "--db takes an Npgsql connection string (Host=…;Port=…;Username=…;Database=…) or a postgres://user@host:port/database URL.", nameof(text), e);
+                "FleetOptions.Database takes an Npgsql connection string (Host=…;Port=…;Username=…;Database=…) or a postgres://user@host:port/database URL.", nameof(text), e);
         }
 
         if (string.IsNullOrEmpty(builder.Host))
         {
-            throw new ArgumentException("--db names no host: write Host=… (or postgres://user@host:port/database).", nameof(text));
+            throw new ArgumentException("FleetOptions.Database names no host: write Host=… (or postgres://user@host:port/database).", nameof(text));
         }
 
         // Fail fast on a wrong host or port: a person is waiting for the one line that says so.

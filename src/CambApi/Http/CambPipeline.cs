@@ -10,7 +10,8 @@ namespace CambApi.Http;
 /// (which hands IHttpClientFactory the same handlers) and by the tests and benchmarks. Outermost first:
 /// <list type="bullet">
 /// <item>API: failure translation → resilience (retry, per-attempt timeout) → response buffering and the undocumented-answer check (per attempt) →
-/// redacted logging → [a caller's own handlers, from DI] → API key on its transport (no redirects; <see cref="ApiKeyHandler.OnTransport"/>).</item>
+/// redacted logging → [a caller's per-attempt handlers: <see cref="AudioSeparationClientOptions.AddPerAttemptHandler"/>, then DI's
+/// AddHttpMessageHandler] → API key on its transport (no redirects; <see cref="ApiKeyHandler.OnTransport"/>).</item>
 /// <item>Storage: failure translation → resilience → redacted logging → transport (no redirects, never a key).</item>
 /// </list>
 /// </summary>
@@ -21,9 +22,6 @@ internal static class CambPipeline
 
     /// <summary>The logger category of the drift warnings the API chain raises (undocumented statuses and content types).</summary>
     public const string DriftLoggerCategory = "CambApi.SpecDrift";
-
-    /// <summary>Connections are replaced after this long (when idle), so a long-lived client follows DNS changes.</summary>
-    private static readonly TimeSpan ConnectionLifetime = TimeSpan.FromMinutes(5);
 
     /// <summary>The API chain ending in the key handler on <paramref name="transport"/> (default: the API transport).</summary>
     public static DelegatingHandler Api(AudioSeparationClientOptions options, ILoggerFactory loggers, HttpMessageHandler? transport = null) =>
@@ -40,6 +38,7 @@ internal static class CambPipeline
         Resilience(options),
         new ResponseBufferingHandler(loggers.CreateLogger(DriftLoggerCategory)),
         new RedactingLoggingHandler(loggers.CreateLogger(LoggerCategory), "api"),
+        .. options.PerAttemptHandlers.Select(create => create()),
     ];
 
     /// <summary>The storage chain's handlers, outermost first, unlinked.</summary>
@@ -61,7 +60,7 @@ internal static class CambPipeline
     /// The storage transport does not follow redirects itself: the downloader does, checking every target as it checks the
     /// first URL (https only, http only on loopback). It carries no credentials — the API key is never added to storage requests.
     /// </summary>
-    public static SocketsHttpHandler CreateStorageTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = ConnectionLifetime };
+    public static SocketsHttpHandler CreateStorageTransport() => new() { AllowAutoRedirect = false, PooledConnectionLifetime = ApiKeyHandler.ConnectionLifetime };
 
     /// <summary>The retry and timeout policy (<see cref="CambResilience.Configure"/>) as a handler.</summary>
     public static DelegatingHandler Resilience(AudioSeparationClientOptions options)

@@ -31,7 +31,10 @@ internal static class CambResilience
                 MaxDelay = options.RetryMaxDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldRetryAfterHeader = true,
+                // The service's Retry-After, read the library's one way (RetryAfter); otherwise the exponential backoff.
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response
+                    ? RetryAfter.From(response.Headers, options.TimeProvider.GetUtcNow())
+                    : null),
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Context.GetRequestMessage(), args.Outcome)),
             });
         }

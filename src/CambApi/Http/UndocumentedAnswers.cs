@@ -4,15 +4,19 @@ using Microsoft.Extensions.Logging;
 namespace CambApi.Http;
 
 /// <summary>
-/// An HTTP status or content type the spec does not describe goes to <see cref="SpecDrift"/>. The spec documents 200 and
-/// 422 for every operation; the statuses below are the service's and its gateway's known undocumented answers (the
-/// vendor's facts), handled as API errors and not reported. Called by <see cref="ResponseBufferingHandler"/> on each
+/// An HTTP status or content type the spec does not describe goes to <see cref="SpecDrift"/>. The statuses the spec
+/// documents come from the generated client (read from openapi/ at build time); the others below are the service's and
+/// its gateway's known undocumented answers (the vendor's facts), handled as API errors and not reported. Called by <see cref="ResponseBufferingHandler"/> on each
 /// attempt's answer rather than from a handler of its own: an async handler costs a state machine per call, and this
 /// must cost nothing but two comparisons when nothing drifts.
 /// </summary>
 internal static class UndocumentedAnswers
 {
-    private static readonly HashSet<int> Known = [200, 422, 400, 401, 403, 404, 405, 408, 413, 429, 500, 502, 503, 504];
+    private static readonly HashSet<int> Known =
+    [
+        .. CambApiRestClient.SpecDocumentedStatuses.Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var code) ? code : 0),
+        400, 401, 403, 404, 405, 408, 413, 429, 500, 502, 503, 504,
+    ];
 
     public static void Inspect(HttpRequestMessage request, HttpResponseMessage response, ILogger logger)
     {

@@ -8,7 +8,7 @@ using OpenTelemetry.Trace;
 
 namespace CambApi.Consumer.Tests.WithSimulator;
 
-// The README's "Using the library" snippets, each between "// README: name" and "// README: end", quoted verbatim
+// The README's library snippets ("Separate a file", "Step by step", "Dependency injection and telemetry"), each between "// docs: name" and "// docs: end", quoted verbatim
 // (DocsTests in CambApi.Tests compares them). This project sees only the public surface, so a snippet that
 // compiles here compiles for a reader; the ones that need no real key also run, on the simulator.
 
@@ -32,11 +32,11 @@ public sealed class ReadmeExamples : InAudioFolder
     /// <summary>Compiled, not run: it talks to the real service with a real key.</summary>
     internal static async Task OneCall(string apiKey)
     {
-        // README: one-call
+        // docs: one-call
         using var client = new AudioSeparationClient(apiKey);           // or new AudioSeparationClientOptions { ... }
         SeparatedFiles files = await client.SeparateFileAsync("interview.wav", "out");
         Console.WriteLine($"{files.ForegroundPath} / {files.BackgroundPath}");
-        // README: end
+        // docs: end
     }
 
     [Test]
@@ -46,7 +46,7 @@ public sealed class ReadmeExamples : InAudioFolder
         var store = new CheckpointStore();
         var cancellationToken = CancellationToken.None;
 
-        // README: progress-and-resume
+        // docs: progress-and-resume
         SeparatedFiles files = await client.SeparateFileAsync("interview.wav", "out", new SeparateFileOptions
         {
             Progress = new Progress<SeparateFileProgress>(p => Console.WriteLine(p.Status is { } s
@@ -54,13 +54,13 @@ public sealed class ReadmeExamples : InAudioFolder
                 : $"{p.Step}: {p.Transfer?.Bytes} of {p.Transfer?.TotalBytes} bytes")),
             CheckpointReached = checkpoint => store.Save(checkpoint),    // the task id, then the run id: survives a restart
         }, cancellationToken);
-        // README: end
+        // docs: end
 
         Directory.Delete("out", recursive: true); // as if the process had died before the download
 
-        // README: finish
+        // docs: finish
         SeparatedFiles again = await client.FinishSeparationAsync(store.Load(), "out", new SeparateFileOptions { OutputName = "interview" });
-        // README: end
+        // docs: end
 
         Assert.That(store.Load().RunId, Is.EqualTo(files.Result.RunId));
         Assert.That(again.ForegroundPath, Is.EqualTo(files.ForegroundPath));
@@ -73,14 +73,14 @@ public sealed class ReadmeExamples : InAudioFolder
         using var client = _sim.CreateClient();
         var cancellationToken = CancellationToken.None;
 
-        // README: operation
+        // docs: operation
         SeparationOperation op = await client.StartSeparationAsync("interview.wav");
         SeparationResult result = await op.WaitForCompletionAsync(cancellationToken);
         SeparatedFiles files = await client.DownloadAsync(result, "out", "interview");
 
         var resumed = client.ResumeSeparation(op.TaskId);               // later, elsewhere, by the stored task id
         await resumed.UpdateStatusAsync();                               // or WaitForCompletionAsync()
-        // README: end
+        // docs: end
 
         Assert.That(File.Exists(files.BackgroundPath) && resumed.HasCompleted);
     }
@@ -96,17 +96,17 @@ public sealed class ReadmeExamples : InAudioFolder
         var services = new ServiceCollection();
         var builder = new { Services = services };
 
-        // README: dependency-injection
+        // docs: dependency-injection
         services.AddCambApi(configuration);          // binds the "CambApi" section: ApiKey, Endpoint, MaxWait, ...
         // returns the API client's IHttpClientBuilder: .AddHttpMessageHandler(...) as usual
         // then inject AudioSeparationClient (one shared, thread-safe instance)
-        // README: end
+        // docs: end
 
-        // README: telemetry
+        // docs: telemetry
         builder.Services.AddOpenTelemetry()
             .WithTracing(t => t.AddSource(CambApiTelemetry.ActivitySourceName))
             .WithMetrics(m => m.AddMeter(CambApiTelemetry.MeterName));
-        // README: end
+        // docs: end
 
         using var provider = services.BuildServiceProvider();
         Assert.That(provider.GetRequiredService<AudioSeparationClient>(), Is.Not.Null);

@@ -7,7 +7,7 @@ namespace CambApi.Consumer.Tests.WithSimulator;
 // Written as a consumer's test project would use the simulator package; the README quotes the two regions below
 // and DocsTests checks the quotes still match, so the documented code is compiled and run here.
 
-// README: per-run-fixture
+// docs: per-run-fixture
 /// <summary>One simulator for every test in this namespace, started once per test run.</summary>
 [SetUpFixture]
 public sealed class CambSimulatorFixture
@@ -26,7 +26,7 @@ public sealed class CambSimulatorFixture
     [OneTimeTearDown]
     public async Task StopAsync() => await Simulator.DisposeAsync();
 }
-// README: end
+// docs: end
 
 [TestFixture]
 public sealed class SimulatorInConsumerTests : InAudioFolder
@@ -39,11 +39,11 @@ public sealed class SimulatorInConsumerTests : InAudioFolder
     [Test]
     public async Task Three_lines()
     {
-        // README: three-lines
+        // docs: three-lines
         await using var sim = await CambSimulator.StartAsync();
         using var client = sim.CreateClient();
         var files = await client.SeparateFileAsync("talk.wav", "out");
-        // README: end
+        // docs: end
 
         Assert.That(File.Exists(files.ForegroundPath) && File.Exists(files.BackgroundPath), Is.True);
     }
@@ -51,7 +51,7 @@ public sealed class SimulatorInConsumerTests : InAudioFolder
     [Test]
     public async Task Using_the_per_run_simulator_and_asserting_on_traffic()
     {
-        // README: traffic
+        // docs: traffic
         var sim = CambSimulatorFixture.Simulator;
         var uploadsBefore = sim.Uploads;
         using var client = sim.CreateClient();
@@ -61,7 +61,7 @@ public sealed class SimulatorInConsumerTests : InAudioFolder
         Assert.That(sim.Uploads - uploadsBefore, Is.EqualTo(1));
         var upload = sim.Requests.Last(r => r.Method == "POST");
         Assert.That((upload.FileName, upload.Headers[ApiKey.HeaderName]), Is.EqualTo(("talk.wav", RecordedRequest.Redacted)));
-        // README: end
+        // docs: end
     }
 
     [Test]

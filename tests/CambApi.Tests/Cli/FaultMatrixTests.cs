@@ -1,3 +1,4 @@
+using CambApi.Http;
 using CambApi.Cli;
 using CambApi.Simulator;
 using Newtonsoft.Json.Linq;
@@ -7,7 +8,7 @@ using WireMock.ResponseBuilders;
 namespace CambApi.Tests;
 
 /// <summary>
-/// The fault matrix (issue 9, item 8): each fault injected against the <c>camb</c> CLI as a user runs it — WireMock as the
+/// The fault matrix: each fault injected against the <c>camb</c> CLI as a user runs it — WireMock as the
 /// API and the storage host (or the simulator's storage faults where bytes must break off mid-body), fake time, no sleeps —
 /// asserting what the user sees: the exit code, the one line, the files, the attempts made. Every run also checks that no
 /// output shows the key, a stack trace or a .NET type name, and that storage never received the key.
@@ -642,7 +643,7 @@ public sealed class FaultMatrixTests : WorkflowFixture
         using var cancel = new CancellationTokenSource();
         using var output = new StringWriter();
         using var error = new StringWriter();
-        using var gate = new CambApi.Fleet.LocalGate(2, TimeProvider.System);
+        using var gate = new LocalGate(2, TimeProvider.System);
 
         var outcomes = await Cli.Commands.SeparationJobs.RunAllAsync(CliConsole.Plain(output, error), json: false, ["take.wav"], gate,
             name => (name, 1L),

@@ -6,18 +6,21 @@ namespace CambApi.Tests;
 /// The documentation (README.md for users, CONTRIBUTING.md and docs/ for maintainers) holds only what is true: every C#
 /// block is code the suite compiles (and runs where no real key is needed), quoted verbatim from a marked region; every
 /// link to a repository path points at something that exists; no example names a path of the machine it ran on; prose
-/// names types and members, never file:line (which goes stale when code moves); the README stays short.
+/// names types and members, never file:line (which goes stale when code moves); the README stays short. And the other
+/// way: every pointer from code, scripts and <c>--help</c> into the docs names a heading that exists; shipped text speaks
+/// of the product, never of this project's tracker; the suite's size is stated once.
 /// </summary>
 [TestFixture]
 public sealed partial class DocsTests
 {
-    /// <summary>Files that hold the quoted regions, each marked "// README: name" … "// README: end".</summary>
+    /// <summary>Files that hold the quoted regions, each marked "// docs: name" … "// docs: end".</summary>
     private static readonly string[] Sources =
     [
         "tests/CambApi.Consumer.Tests/WithSimulator/SimulatorInConsumerTests.cs",
         "tests/CambApi.Consumer.Tests/MockedClientTests.cs",
         "tests/CambApi.Consumer.Tests/WithSimulator/ReadmeExamples.cs",
         "tests/CambApi.Consumer.Tests/FleetExamples.cs",
+        "tests/CambApi.Consumer.Tests/FleetDashboardInAnAppTests.cs",
     ];
 
     private static string Root => Commands.RepoRoot;
@@ -39,7 +42,7 @@ public sealed partial class DocsTests
             return (m.Groups["name"].Value, code);
         })).ToDictionary(r => r.Item1, r => r.Item2);
 
-    [GeneratedRegex(@"\n(?<indent>[ ]*)// README: (?<name>[a-z-]+)\n(?<code>.*?)\n[ ]*// README: end", RegexOptions.Singleline)]
+    [GeneratedRegex(@"\n(?<indent>[ ]*)// docs: (?<name>[a-z-]+)\n(?<code>.*?)\n[ ]*// docs: end", RegexOptions.Singleline)]
     private static partial Regex RegionMarker();
 
     [GeneratedRegex("```csharp\n(?<code>.*?)\n```", RegexOptions.Singleline)]
@@ -106,6 +109,71 @@ public sealed partial class DocsTests
         Assert.That(problems, Is.Empty);
 
         static string Around(string text, int at) => text.Substring(at, Math.Min(40, text.Length - at)).Split('\n')[0];
+    }
+
+    /// <summary>Where code and scripts point into the docs: README "Heading", CONTRIBUTING "Heading", docs/page.md ("Heading").</summary>
+    [GeneratedRegex(@"\b(?<doc>README|CONTRIBUTING|docs/[\w-]+\.md)(?:'s)?(?: (?:section )?""(?<heading>[^""]+)"")?")]
+    private static partial Regex DocPointer();
+
+    /// <summary>Everything a maintainer ships or runs that may point at the docs: source, project files, scripts, workflows.</summary>
+    private static IEnumerable<string> CodeFiles() =>
+        new[] { "src", "tests", "build", ".github", ".ci" }
+            .Where(d => Directory.Exists(Path.Combine(Root, d)))
+            .SelectMany(d => Directory.GetFiles(Path.Combine(Root, d), "*", SearchOption.AllDirectories))
+            .Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/'))
+            .Where(f => !f.Split('/').Any(p => p is "bin" or "obj" or "fixtures" or "__snapshots__" or "TestResults"))
+            .Where(f => Path.GetExtension(f) is ".cs" or ".csproj" or ".props" or ".targets" or ".sh" or ".liquid" or ".yml" or "")
+            .Append("Directory.Build.props").Append("Directory.Packages.props")
+            .Order(StringComparer.Ordinal);
+
+    private static HashSet<string> Headings(string doc) =>
+        Read(doc).Split('\n').Where(l => l.StartsWith('#')).Select(l => l.TrimStart('#').Trim()).ToHashSet(StringComparer.Ordinal);
+
+    [Test]
+    public void Every_pointer_from_code_into_the_docs_names_a_heading_that_exists()
+    {
+        var problems = new List<string>();
+        foreach (var file in CodeFiles().Where(f => f != "tests/CambApi.Tests/Docs/DocsTests.cs"))
+        {
+            var text = Read(file);
+            foreach (Match pointer in DocPointer().Matches(text))
+            {
+                var doc = pointer.Groups["doc"].Value is "README" or "CONTRIBUTING" ? pointer.Groups["doc"].Value + ".md" : pointer.Groups["doc"].Value;
+                if (!File.Exists(Path.Combine(Root, doc)))
+                {
+                    problems.Add($"{file}: {pointer.Value}: no such document");
+                }
+                else if (pointer.Groups["heading"].Success && !Headings(doc).Contains(pointer.Groups["heading"].Value))
+                {
+                    problems.Add($"{file}: {pointer.Value}: {doc} has no such heading");
+                }
+            }
+
+            problems.AddRange(Regex.Matches(text, @"see the (README|docs)\b(?! ?""|/)", RegexOptions.IgnoreCase).Select(m => $"{file}: '{m.Value}' names no page or heading"));
+        }
+
+        Assert.That(problems, Is.Empty, "pointers into the docs must name a page (and a heading) that exists");
+    }
+
+    [Test]
+    public void Shipped_text_speaks_of_the_product_not_of_the_projects_tracker()
+    {
+        var files = Documents().Concat(CodeFiles().Where(f => f.StartsWith("src/", StringComparison.Ordinal) || f.StartsWith("build/", StringComparison.Ordinal) || f.StartsWith("tests/", StringComparison.Ordinal)))
+            .Where(f => f != "tests/CambApi.Tests/Docs/DocsTests.cs");
+        var problems = files.SelectMany(f => Regex.Matches(Read(f), @"\b(issue|item) \d+\b|\bthe main job\b", RegexOptions.IgnoreCase)
+            .Select(m => $"{f}: '{m.Value}'"));
+
+        Assert.That(problems, Is.Empty, "a reader has no tracker: say what the thing is instead");
+    }
+
+    [Test]
+    public void The_suites_size_is_stated_once()
+    {
+        var counts = Documents().SelectMany(doc => Regex.Matches(Read(doc), @"\b(?<n>\d[\d,]*) (passed, \d+ failed|tests\b)")
+            .Select(m => (doc, n: m.Groups["n"].Value.Replace(",", "", StringComparison.Ordinal)))).ToList();
+
+        Assert.That(counts.Select(c => c.n).Distinct().ToList(), Has.Count.LessThanOrEqualTo(1),
+            "every count of the suite in the docs is the same run's: " + string.Join("; ", counts.Select(c => $"{c.doc}: {c.n}")));
     }
 
     [Test]

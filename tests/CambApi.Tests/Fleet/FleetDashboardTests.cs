@@ -10,6 +10,7 @@ namespace CambApi.Tests;
 /// </summary>
 [TestFixture]
 [Category("Slow")]
+[Category("Postgres")]
 [NonParallelizable]
 public sealed class FleetDashboardTests
 {
@@ -18,8 +19,8 @@ public sealed class FleetDashboardTests
     [Test]
     public async Task The_dashboard_shows_counters_and_task_ids_and_never_the_key()
     {
-        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
-        Assert.That(chromium, Is.Not.Null, "Chromium is not installed (apt-get install -y chromium; .ci/run does it)");
+        var chromium = LocalTools.Chromium();
+        Assert.That(chromium, Is.Not.Null, LocalTools.ChromiumMissing);
         var dir = Directory.CreateTempSubdirectory("camb-dashboard-").FullName;
         var db = PostgresServer.Instance.CreateDatabase();
         try

@@ -10,7 +10,8 @@ namespace CambApi.Tests;
 /// across processes; its request log says when each request arrived.
 /// </summary>
 [TestFixture]
-[Category("Slow")] // processes and a database server: the whole suite runs it; build/test.sh --fast leaves it out
+[Category("Slow")]
+[Category("Postgres")] // processes and a database server: the whole suite runs it; build/test.sh --fast leaves it out
 [NonParallelizable]
 public sealed class FleetProcessTests
 {
@@ -259,6 +260,6 @@ public sealed class FleetProcessTests
         var (exit, output) = await CambToEndAsync(null, "fleet", "work", "--until-idle", "--db", _db);
 
         Assert.That(exit, Is.EqualTo(2));
-        Assert.That(output, Does.Contain("was set up by a newer camb (fleet schema 2; this camb knows 1) — upgrade camb on this machine; nothing was changed"));
+        Assert.That(output, Does.Contain("was set up by a newer version of CambApi.Fleet (fleet schema 2; this one knows 1) — upgrade camb on this machine; nothing was changed"));
     }
 }

@@ -1,3 +1,4 @@
+using CambApi.Http;
 using CambApi.Fleet;
 using Microsoft.Extensions.Time.Testing;
 

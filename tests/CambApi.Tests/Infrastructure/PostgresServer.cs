@@ -4,7 +4,8 @@ using Npgsql;
 namespace CambApi.Tests;
 
 /// <summary>
-/// A real PostgreSQL server for this test run, from the machine's Debian package (<c>.ci/run</c> installs it): a throwaway
+/// A real PostgreSQL server for this test run, from the machine's own installation (<see cref="LocalTools.PostgresBin"/>;
+/// <c>.ci/run</c> installs Debian's package where it is missing): a throwaway
 /// cluster made with initdb in a temporary folder, on a free loopback port, with fsync off; started once, on first use,
 /// and stopped by its PID when the run ends (<see cref="TestRunCleanup"/>). Each test takes a database of its own.
 /// </summary>
@@ -47,11 +48,8 @@ internal sealed class PostgresServer
 
     private static PostgresServer Start()
     {
-        var bin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb")))
-                .OrderByDescending(d => d, StringComparer.Ordinal).FirstOrDefault()
-            : null;
-        Assert.That(bin, Is.Not.Null, "PostgreSQL's server is not installed (apt-get install -y postgresql; .ci/run does it)");
+        var bin = LocalTools.PostgresBin();
+        Assert.That(bin, Is.Not.Null, LocalTools.PostgresMissing);
 
         var folder = Directory.CreateTempSubdirectory("camb-pg-").FullName;
         var asRoot = Environment.UserName == "root";

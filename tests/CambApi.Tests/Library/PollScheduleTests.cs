@@ -13,7 +13,7 @@ public sealed class PollScheduleTests
         var polls = new List<TimeSpan> { TimeSpan.Zero };
         while (polls[^1] < taskLength)
         {
-            polls.Add(polls[^1] + SeparationOperation.PollDelay(options, polls[^1]));
+            polls.Add(polls[^1] + PollSchedule.Of(options).After(polls[^1]));
         }
 
         return polls;

@@ -18,6 +18,7 @@ public sealed class PackageTests
     [TestCase("CambApi.Client", "lib/net10.0/CambApi.Client.dll")]
     [TestCase("CambApi.Simulator", "lib/net10.0/CambApi.Simulator.dll")]
     [TestCase("CambApi.Fleet", "lib/net10.0/CambApi.Fleet.dll")]
+    [TestCase("CambApi.Fleet.Dashboard", "lib/net10.0/CambApi.Fleet.Dashboard.dll")]
     public void Library_package_has_metadata_docs_readme_and_symbols(string id, string assembly)
     {
         var (nuspec, files) = Read(id);

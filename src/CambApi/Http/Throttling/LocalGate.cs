@@ -1,4 +1,4 @@
-namespace CambApi.Fleet;
+namespace CambApi.Http;
 
 /// <summary>
 /// One process's gate (<c>camb separate</c>): files at the vendor at once, up to a ceiling, adapting as a fleet's does

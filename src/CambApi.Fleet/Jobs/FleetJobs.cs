@@ -7,13 +7,13 @@ namespace CambApi.Fleet;
 /// Hangfire's entry point into the fleet: one job moves one file one step (upload, one status read, or the download) and
 /// schedules the next. Short steps keep a waiting task from holding a worker, and make a lost job cheap to replay: every
 /// step is reentrant — it reads the file's row and acts only in the state it expects (Hangfire's advice for at-least-once
-/// delivery). Not for direct use: <see cref="CambFleet"/> enqueues it.
+/// delivery). Internal: <see cref="CambFleet"/> enqueues it; Hangfire needs only its method to be public.
 /// </summary>
-public sealed class FleetJobs
+internal sealed class FleetJobs
 {
-    private readonly FleetRuntime _runtime;
+    private readonly FleetSteps _runtime;
 
-    internal FleetJobs(FleetRuntime runtime) => _runtime = runtime;
+    internal FleetJobs(FleetSteps runtime) => _runtime = runtime;
 
     /// <summary>Moves the file whose content hash is <paramref name="sha256"/> one step on.</summary>
     /// <param name="sha256">The file's row.</param>
@@ -26,7 +26,7 @@ public sealed class FleetJobs
     public Task StepAsync(string sha256, string fileName, long? due, CancellationToken cancellationToken) => _runtime.StepAsync(sha256, due, cancellationToken);
 
     /// <summary>Creates the jobs of one worker's runtime (Hangfire asks for an instance per job).</summary>
-    internal sealed class Activator(FleetRuntime runtime) : JobActivator
+    internal sealed class Activator(FleetSteps runtime) : JobActivator
     {
         public override object ActivateJob(Type jobType) =>
             jobType == typeof(FleetJobs) ? new FleetJobs(runtime) : base.ActivateJob(jobType);

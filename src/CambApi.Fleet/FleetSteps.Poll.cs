@@ -3,7 +3,7 @@ using CambApi.Client;
 namespace CambApi.Fleet;
 
 /// <summary>Waiting costs nothing: one status read a step, the next scheduled around the predicted end (<see cref="PollPlan"/>).</summary>
-internal sealed partial class FleetRuntime
+internal sealed partial class FleetSteps
 {
     private async Task PollAsync(FleetFile file, long? jobDue, CancellationToken cancellationToken)
     {
@@ -17,7 +17,7 @@ internal sealed partial class FleetRuntime
 
         var now = store.Now;
 
-        var gate = await store.GateAsync(cancellationToken);
+        var gate = await store.Gate.ReadAsync(cancellationToken);
         if (gate.PausedUntil > now)
         {
             await PostponeAsync(file, gate.PausedUntil, cancellationToken); // no request inside a pause
@@ -31,8 +31,8 @@ internal sealed partial class FleetRuntime
         }
         catch (CambApiException e) when (e.StatusCode == 404)
         {
-            await store.MarkFailedAsync(file.Sha256, FleetFileState.Processing, "not_found",
-                $"the service no longer knows task {file.TaskId} (HTTP 404) — `camb fleet release {Short(file)}` uploads it again", CancellationToken.None);
+            await store.Files.MarkFailedAsync(file.Sha256, FleetFileState.Processing, FailureReasons.NotFound,
+                $"the service no longer knows task {file.TaskId} (HTTP 404); releasing it uploads it again", CancellationToken.None);
             Report(file, $"the service no longer knows task {file.TaskId}; failed");
             RoomMayHaveChanged?.Invoke();
             return;
@@ -40,14 +40,14 @@ internal sealed partial class FleetRuntime
         catch (CambException e) when (e.IsTransient && !cancellationToken.IsCancellationRequested)
         {
             // Busy, unreachable, slow: no status was read; try again after any pause, at least a few seconds on.
-            var pause = (await store.GateAsync(CancellationToken.None)).PausedUntil;
+            var pause = (await store.Gate.ReadAsync(CancellationToken.None)).PausedUntil;
             await PostponeAsync(file, Math.Max(pause, store.Now + 5000), CancellationToken.None);
             return;
         }
 
         if (operation.Status == SeparationStatus.Success && operation.RunId is { } runId)
         {
-            if (await store.RecordRunAsync(file.Sha256, runId, CancellationToken.None))
+            if (await store.Files.RecordRunAsync(file.Sha256, runId, CancellationToken.None))
             {
                 Report(file, $"processed (run {runId})");
                 Enqueue(file);
@@ -59,18 +59,15 @@ internal sealed partial class FleetRuntime
 
         if (operation.Status.IsFailure)
         {
-            var reason = operation.ExceptionReason is { } r ? $" ({r})" : "";
-            var message = operation.ServiceMessage is { } m ? $": {m}" : "";
-            await store.MarkFailedAsync(file.Sha256, FleetFileState.Processing,
-                operation.Status == SeparationStatus.PaymentRequired ? "payment_required" : "task_failed",
-                $"the service could not separate it: {operation.Status}{reason}{message}", CancellationToken.None);
-            Report(file, $"failed at the service: {operation.Status}{reason}");
+            var (code, reason) = FailureReasons.Of(new SeparationFailedException(file.TaskId!, operation.Status, operation.ExceptionReason, operation.ServiceMessage));
+            await store.Files.MarkFailedAsync(file.Sha256, FleetFileState.Processing, code, reason, CancellationToken.None);
+            Report(file, $"failed at the service: {operation.Status}{(operation.ExceptionReason is { } r ? $" ({r})" : "")}");
             RoomMayHaveChanged?.Invoke();
             return;
         }
 
-        var next = PollPlan.Next(file.UploadedAt ?? now, store.Now, file.AudioSeconds, await store.ProcessingRateAsync(CancellationToken.None), schedule);
-        if (await store.RecordPollAsync(file.Sha256, file.NextStepAt, next, CancellationToken.None) == 1)
+        var next = PollPlan.Next(file.UploadedAt ?? now, store.Now, file.AudioSeconds, await store.Monitor.ProcessingRateAsync(CancellationToken.None), schedule);
+        if (await store.Files.RecordPollAsync(file.Sha256, file.NextStepAt, next, CancellationToken.None) == 1)
         {
             ScheduleAt(file, next);
         }
@@ -78,11 +75,9 @@ internal sealed partial class FleetRuntime
 
     private async Task PostponeAsync(FleetFile file, long until, CancellationToken cancellationToken)
     {
-        if (await store.PostponeAsync(file.Sha256, file.NextStepAt, until, cancellationToken) == 1)
+        if (await store.Files.PostponeAsync(file.Sha256, file.NextStepAt, until, cancellationToken) == 1)
         {
             ScheduleAt(file, until);
         }
     }
-
-    private static string Short(FleetFile file) => file.Sha256[..12];
 }

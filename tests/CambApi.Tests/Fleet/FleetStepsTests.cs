@@ -13,7 +13,7 @@ namespace CambApi.Tests;
 /// job the row expects reads the status once and schedules the next read with its own due time.
 /// </summary>
 [TestFixture]
-public sealed class FleetRuntimeTests
+public sealed class FleetStepsTests
 {
     [Test]
     public async Task A_job_of_a_replaced_chain_reads_nothing_and_the_current_one_reads_once()
@@ -30,15 +30,15 @@ public sealed class FleetRuntimeTests
 
             var store = new FleetStore(FleetDatabase.Embedded(folder), time);
             await store.EnsureSchemaAsync(initialLimit: 4, CancellationToken.None);
-            await store.SubmitAsync([new NewFile("ab12", input, "take.wav", folder, "ab12", 1000, 1.0)], CancellationToken.None);
-            await store.AdmitAsync(CancellationToken.None);
-            var claimed = await store.ClaimUploadAsync("ab12", "worker-1", TimeSpan.FromSeconds(30), CancellationToken.None);
+            await store.Files.SubmitAsync([new NewFile("ab12", input, "take.wav", folder, "ab12", 1000, 1.0)], CancellationToken.None);
+            await store.Files.AdmitAsync(CancellationToken.None);
+            var claimed = await store.Files.ClaimUploadAsync("ab12", "worker-1", TimeSpan.FromSeconds(30), CancellationToken.None);
             var due = store.Now + 10_000;
-            Assert.That(await store.RecordTaskAsync("ab12", claimed!.Attempt, task.TaskId, due, CancellationToken.None));
+            Assert.That(await store.Files.RecordTaskAsync("ab12", claimed!.Attempt, task.TaskId, due, CancellationToken.None));
             time.Advance(TimeSpan.FromSeconds(60)); // both jobs are late: only the due time they carry tells them apart
 
             var jobs = new RecordingJobClient();
-            using var runtime = new FleetRuntime(store, client, new AudioSeparationClientOptions(), jobs, new FleetOptions { TimeProvider = time }, _ => { });
+            using var runtime = new FleetSteps(store, client, new AudioSeparationClientOptions(), jobs, new FleetOptions { TimeProvider = time }, _ => { });
             var pollsBefore = simulator.StatusPolls;
 
             await runtime.StepAsync("ab12", due - 5_000, CancellationToken.None);
@@ -47,7 +47,7 @@ public sealed class FleetRuntimeTests
 
             await runtime.StepAsync("ab12", due, CancellationToken.None);
             Assert.That(simulator.StatusPolls, Is.EqualTo(pollsBefore + 1));
-            var next = (await store.GetAsync("ab12", CancellationToken.None))!.NextStepAt;
+            var next = (await store.Monitor.GetAsync("ab12", CancellationToken.None))!.NextStepAt;
             Assert.That(next, Is.GreaterThan(store.Now));
             Assert.That(jobs.Steps, Is.EqualTo(new[] { ("ab12", next) }), "the next job carries the due time the row now expects");
         }

@@ -1,6 +1,9 @@
-namespace CambApi.Fleet;
+namespace CambApi.Http;
 
-/// <summary>What <see cref="ThrottleHandler"/> needs from a gate: when the current pause ends, and a way to report a refusal.</summary>
+/// <summary>
+/// What <see cref="ThrottleHandler"/> needs from a gate: when the current pause ends, and a way to report a refusal. The
+/// library's <see cref="LocalGate"/> keeps it in memory; a fleet keeps it in its database, for every worker.
+/// </summary>
 internal interface IThrottleGate
 {
     /// <summary>When every API request may go again (Unix milliseconds; in the past when there is no pause).</summary>

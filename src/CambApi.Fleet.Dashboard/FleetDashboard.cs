@@ -3,9 +3,6 @@ using System.Net;
 using System.Text;
 using Hangfire;
 using Hangfire.Dashboard;
-using Hangfire.InMemory;
-using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -14,25 +11,13 @@ using Microsoft.Extensions.Logging;
 
 namespace CambApi.Fleet;
 
-/// <summary>Who may see the dashboard and whether it may change anything.</summary>
-public sealed class FleetDashboardOptions
-{
-    /// <summary>
-    /// Hangfire's authorization hook, for both pages (the fleet's and Hangfire's). Default: requests from this machine only.
-    /// A team puts its own check here (a header from its proxy, a signed-in user).
-    /// </summary>
-    public IEnumerable<IDashboardAuthorizationFilter> Authorization { get; set; } = [new LocalRequestsOnlyAuthorizationFilter()];
-
-    /// <summary>Lets Hangfire's page delete, requeue and trigger jobs. Off by default: the page only shows.</summary>
-    public bool AllowActions { get; set; }
-}
-
 /// <summary>
 /// The fleet at a glance: a page of its own (counts by state, files at the vendor against the limit, the pause, each file's
-/// task id and run id, what needs a person) and Hangfire's dashboard beside it (<c>/hangfire</c>). Never the key — no row
-/// holds it — and never a presigned URL: rows hold paths, and errors come redacted from the library.
+/// task id and run id, what needs a person) and Hangfire's dashboard beside it (<c>hangfire</c>). Never the key — no row
+/// holds it — and never a presigned URL: rows hold paths, and errors come redacted from the library. An app mounts it
+/// with <c>UseCambFleetDashboard</c>; <c>camb fleet dashboard</c> serves it alone.
 /// </summary>
-public static class FleetDashboard
+internal static class FleetDashboard
 {
     /// <summary>Serves the dashboard for <paramref name="fleet"/> on 127.0.0.1:<paramref name="port"/> (0: any free port) until <paramref name="stop"/>.</summary>
     /// <param name="fleet">The fleet to show.</param>
@@ -48,10 +33,8 @@ public static class FleetDashboard
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        var storage = Storage(fleet);
-        builder.Services.AddHangfire(c => c.UseStorage(storage));
         await using var app = builder.Build();
-        Map(app, fleet, storage, options);
+        Map(app, _ => Task.FromResult(fleet), fleet.JobStorage, options);
         await app.StartAsync(stop);
         started(new Uri(app.Urls.First()));
         try
@@ -66,10 +49,10 @@ public static class FleetDashboard
     }
 
     /// <summary>
-    /// Adds both pages to <paramref name="app"/> (the fleet's at <c>/</c>, Hangfire's at <c>/hangfire</c>); the app must have
-    /// <c>AddHangfire</c> registered with <paramref name="storage"/>.
+    /// Adds both pages to <paramref name="app"/>: the fleet's at its root, Hangfire's at <c>hangfire</c>, on
+    /// <paramref name="storage"/> (the fleet's own job storage).
     /// </summary>
-    public static void Map(IApplicationBuilder app, CambFleet fleet, JobStorage storage, FleetDashboardOptions options)
+    public static void Map(IApplicationBuilder app, Func<CancellationToken, Task<CambFleet>> fleet, JobStorage storage, FleetDashboardOptions options)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(options);
@@ -77,17 +60,20 @@ public static class FleetDashboard
             _ => new Metric(Count(fleet, FleetFileState.Uncertain)) { Style = MetricStyle.Warning, Highlighted = Count(fleet, FleetFileState.Uncertain) > 0 }));
         GlobalConfiguration.Configuration.UseDashboardMetric(new DashboardMetric("camb:done", "Done (camb)",
             _ => new Metric(Count(fleet, FleetFileState.Done)) { Style = MetricStyle.Success }));
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        // Hangfire's own dashboard middleware on the fleet's storage and Hangfire's routes: what UseHangfireDashboard does,
+        // without asking the app to register Hangfire's services (the app may not use Hangfire itself, or use another storage).
+        var jobs = new DashboardOptions
         {
             DashboardTitle = "CambApi fleet — jobs",
-            AppPath = "/",
+            AppPath = "../",
             DisplayStorageConnectionString = false, // it may hold a password
             IsReadOnlyFunc = _ => !options.AllowActions,
             Authorization = options.Authorization,
-        }, storage);
+        };
+        app.Map("/hangfire", branch => branch.UseMiddleware<AspNetCoreDashboardMiddleware>(storage, jobs, DashboardRoutes.Routes));
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path != "/")
+            if (context.Request.Path != "/" && context.Request.Path != "")
             {
                 await next(context);
                 return;
@@ -101,24 +87,13 @@ public static class FleetDashboard
             }
 
             context.Response.ContentType = "text/html; charset=utf-8";
-            await context.Response.WriteAsync(await PageAsync(fleet, context.RequestAborted), context.RequestAborted);
+            await context.Response.WriteAsync(await PageAsync(await fleet(context.RequestAborted), context.RequestAborted), context.RequestAborted);
         });
     }
 
-    /// <summary>The job storage the fleet's workers use: theirs for PostgreSQL; for the embedded store, jobs live in each worker's memory.</summary>
-    internal static JobStorage Storage(CambFleet fleet)
-    {
-        if (!fleet.Database.IsPostgres)
-        {
-            return new InMemoryStorage();
-        }
-
-        var postgres = new PostgreSqlStorageOptions { SchemaName = "camb_hangfire", PrepareSchemaIfNecessary = true, AllowDegradedModeWithoutStorage = false };
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(fleet.Database.ConnectionString, postgres, null), postgres);
-    }
-
-    private static long Count(CambFleet fleet, FleetFileState state) =>
-        fleet.StatusAsync().GetAwaiter().GetResult().Counts.GetValueOrDefault(state); // Hangfire's metric callbacks are synchronous
+    private static long Count(Func<CancellationToken, Task<CambFleet>> fleet, FleetFileState state) =>
+        // Hangfire's metric callbacks are synchronous.
+        fleet(CancellationToken.None).GetAwaiter().GetResult().StatusAsync().GetAwaiter().GetResult().Counts.GetValueOrDefault(state);
 
     private static async Task<string> PageAsync(CambFleet fleet, CancellationToken cancellationToken)
     {
@@ -135,7 +110,7 @@ public static class FleetDashboard
             """);
         foreach (var state in Enum.GetValues<FleetFileState>())
         {
-            html.Append(CultureInfo.InvariantCulture, $"""<span class="counter" id="count-{FleetStore.Text(state)}"><b>{status.Counts.GetValueOrDefault(state)}</b>{FleetStore.Text(state)}</span>""");
+            html.Append(CultureInfo.InvariantCulture, $"""<span class="counter" id="count-{FleetSql.Text(state)}"><b>{status.Counts.GetValueOrDefault(state)}</b>{FleetSql.Text(state)}</span>""");
         }
 
         html.Append(CultureInfo.InvariantCulture, $"""
@@ -143,14 +118,14 @@ public static class FleetDashboard
             """);
         if (status.Uncertain.Count > 0)
         {
-            html.Append(CultureInfo.InvariantCulture, $"""<p class="uncertain">{status.Uncertain.Count} uncertain: {Encode(FleetMessages.UploadInterrupted)}</p>""");
+            html.Append(CultureInfo.InvariantCulture, $"""<p class="uncertain">{status.Uncertain.Count} uncertain: {Encode(FleetReasons.UploadInterruptedReason)}</p>""");
         }
 
         html.Append("<table><thead><tr><th>file</th><th>hash</th><th>state</th><th>task id</th><th>run id</th><th>polls</th><th>note</th></tr></thead><tbody>");
         foreach (var file in files)
         {
             html.Append(CultureInfo.InvariantCulture,
-                $"""<tr class="{FleetStore.Text(file.State)}"><td>{Encode(file.FileName)}</td><td><code>{file.Sha256[..12]}</code></td><td>{FleetStore.Text(file.State)}</td><td>{Encode(file.TaskId)}</td><td>{file.RunId}</td><td>{file.Polls}</td><td>{Encode(file.LastError)}</td></tr>""");
+                $"""<tr class="{FleetSql.Text(file.State)}"><td>{Encode(file.FileName)}</td><td><code>{file.Sha256[..12]}</code></td><td>{FleetSql.Text(file.State)}</td><td>{Encode(file.TaskId)}</td><td>{file.RunId}</td><td>{file.Polls}</td><td>{Encode(file.LastError)}</td></tr>""");
         }
 
         html.Append("</tbody></table></body></html>");

@@ -1,7 +1,7 @@
-namespace CambApi.Fleet;
+namespace CambApi.Http;
 
 /// <summary>
-/// How the limit on files at the vendor adapts, for a fleet (in its database) and for one <c>camb separate</c> (in memory)
+/// How the limit on files at the vendor adapts, for one process (<see cref="LocalGate"/>) and for a fleet (in its database)
 /// alike: halved when the vendor says "too many" — once per pause, however many requests it refused in it — and raised by
 /// one over its size for each accepted upload (additive increase, multiplicative decrease, as TCP does with its window).
 /// </summary>

@@ -3,7 +3,7 @@ using CambApi.Client;
 namespace CambApi.Fleet;
 
 /// <summary>The one step that pays: a conditional claim, the upload, the task id written under the claim's fencing token.</summary>
-internal sealed partial class FleetRuntime
+internal sealed partial class FleetSteps
 {
     private async Task UploadAsync(FleetFile admitted, CancellationToken cancellationToken)
     {
@@ -11,7 +11,7 @@ internal sealed partial class FleetRuntime
         await _transfers.WaitAsync(cancellationToken);
         try
         {
-            if (await store.ClaimUploadAsync(admitted.Sha256, Owner, options.Lease, cancellationToken) is not { } claimed)
+            if (await store.Files.ClaimUploadAsync(admitted.Sha256, Owner, options.Lease, cancellationToken) is not { } claimed)
             {
                 return; // another worker took it, or it left the admitted state
             }
@@ -52,10 +52,10 @@ internal sealed partial class FleetRuntime
             return;
         }
 
-        var next = PollPlan.Next(store.Now, store.Now, claimed.AudioSeconds, await store.ProcessingRateAsync(CancellationToken.None), schedule);
-        if (await store.RecordTaskAsync(claimed.Sha256, claimed.Attempt, operation.TaskId, next, CancellationToken.None))
+        var next = PollPlan.Next(store.Now, store.Now, claimed.AudioSeconds, await store.Monitor.ProcessingRateAsync(CancellationToken.None), schedule);
+        if (await store.Files.RecordTaskAsync(claimed.Sha256, claimed.Attempt, operation.TaskId, next, CancellationToken.None))
         {
-            await store.AcceptedAsync(CancellationToken.None);
+            await store.Gate.AcceptedAsync(CancellationToken.None);
             Report(claimed, $"uploaded (task {operation.TaskId})");
             ScheduleAt(claimed, next);
         }
@@ -68,41 +68,43 @@ internal sealed partial class FleetRuntime
     /// <summary>
     /// What a failed upload means for the money: refused or never sent — no task, back to new (or failed, for a request the
     /// service will always refuse); anything that may have reached the service without a task id coming back — uncertain.
+    /// The words for what happened are the library's (<see cref="FailureReasons"/>); this adds what happens to the file.
     /// </summary>
     private async Task UploadFailedAsync(FleetFile claimed, Exception e)
     {
         var (sha, attempt) = (claimed.Sha256, (long)claimed.Attempt);
+        var (code, reason) = FailureReasons.Of(e);
         switch (e)
         {
             case OperationCanceledException when _hardStop.IsCancellationRequested:
-                await store.MarkUncertainAsync(sha, attempt, "upload_interrupted", FleetMessages.UploadInterrupted, CancellationToken.None);
+                await store.Files.MarkUncertainAsync(sha, attempt, FleetReasons.UploadInterrupted, FleetReasons.UploadInterruptedReason, CancellationToken.None);
                 Interlocked.Increment(ref CutOff);
-                Report(claimed, "upload cut off by the stop — uncertain: " + FleetMessages.UploadInterrupted);
+                Report(claimed, "upload cut off by the stop — uncertain: " + FleetReasons.UploadInterruptedReason);
                 break;
             case CambApiException { StatusCode: 429 or 503 } api:
-                await store.ReturnToNewAsync(sha, attempt, "busy", $"the service was busy (HTTP {api.StatusCode}); it will be uploaded again", CancellationToken.None);
+                await store.Files.ReturnToNewAsync(sha, attempt, FailureReasons.Busy, $"the service was busy (HTTP {api.StatusCode}); it will be uploaded again", CancellationToken.None);
                 Report(claimed, $"the service was busy (HTTP {api.StatusCode}); back in line, nothing was created");
                 break;
             case CambApiException { StatusCode: >= 400 and < 500 } api:
-                await store.MarkUploadFailedAsync(sha, attempt, api.StatusCode is 401 or 403 ? "unauthorized" : "rejected",
-                    $"the service refused it (HTTP {api.StatusCode}{(api.ServiceDetail is { } d ? ": " + d : "")}) — " +
-                    (api.StatusCode is 401 or 403 ? "check this worker's CAMB_API_KEY" : "check the file") + ", then `camb fleet release HASH`",
+                await store.Files.MarkUploadFailedAsync(sha, attempt, code is FailureReasons.Unauthorized ? code : FailureReasons.Rejected,
+                    (code is FailureReasons.Unauthorized ? reason : $"the service refused it (HTTP {api.StatusCode}{(api.ServiceDetail is { } d ? ": " + d : "")})") +
+                    (code is FailureReasons.Unauthorized ? " — check this worker's API key" : " — check the file") + "; nothing was created, releasing it uploads it again",
                     CancellationToken.None);
                 Report(claimed, $"refused by the service (HTTP {api.StatusCode}); failed, nothing was created");
                 break;
-            case CambConnectionException { Failure: ConnectionFailure.Refused or ConnectionFailure.HostNotFound or ConnectionFailure.SecureConnection } connection:
-                await store.ReturnToNewAsync(sha, attempt, "connection_failed", $"could not reach {connection.Host}: {connection.Reason}", CancellationToken.None);
-                Report(claimed, $"could not reach {connection.Host} ({connection.Reason}); back in line, nothing was sent");
+            case CambConnectionException { Failure: ConnectionFailure.Refused or ConnectionFailure.HostNotFound or ConnectionFailure.SecureConnection }:
+                await store.Files.ReturnToNewAsync(sha, attempt, FailureReasons.ConnectionFailed, reason, CancellationToken.None);
+                Report(claimed, $"{reason}; back in line, nothing was sent");
                 break;
             case ArgumentException or FileNotFoundException or UnauthorizedAccessException or DirectoryNotFoundException:
-                await store.MarkUploadFailedAsync(sha, attempt, "invalid_input",
-                    $"this worker cannot read {claimed.InputPath} — inputs must be where every worker can read them; then `camb fleet release HASH`", CancellationToken.None);
+                await store.Files.MarkUploadFailedAsync(sha, attempt, FleetReasons.InputUnreadable,
+                    $"this worker cannot read {claimed.InputPath} — inputs must be where every worker can read them; nothing was sent, releasing it uploads it again", CancellationToken.None);
                 Report(claimed, $"cannot read {claimed.InputPath}; failed, nothing was sent");
                 break;
             default:
                 // A 5xx, a reset, a timeout: the request may have created a task whose id never came back.
-                await store.MarkUncertainAsync(sha, attempt, "upload_unanswered", FleetMessages.UploadUnanswered, CancellationToken.None);
-                Report(claimed, "uncertain: " + FleetMessages.UploadUnanswered);
+                await store.Files.MarkUncertainAsync(sha, attempt, FleetReasons.UploadUnanswered, FleetReasons.UploadUnansweredReason, CancellationToken.None);
+                Report(claimed, "uncertain: " + FleetReasons.UploadUnansweredReason);
                 break;
         }
     }

@@ -3,8 +3,9 @@ using Hangfire;
 namespace CambApi.Fleet;
 
 /// <summary>
-/// One worker's steps, each reentrant: it reads the file's row, acts only in the state it expects, writes the checkpoint
-/// with a conditional update, and schedules the next step. The row decides; the job is only how the step gets here.
+/// One worker's steps — upload, one status read, the download — each reentrant: it reads the file's row, acts only in the
+/// state it expects, writes the checkpoint with a conditional update, and schedules the next step. The row decides; the
+/// job (<see cref="FleetJobs"/>) is only how the step gets here.
 /// </summary>
 /// <remarks>
 /// The steps use the library's own calls — <c>StartSeparationAsync</c> (the upload), <c>ResumeSeparation(taskId)</c> (one
@@ -12,7 +13,7 @@ namespace CambApi.Fleet;
 /// checkpoint the moment the call returns, which is where the library's <c>CheckpointReached</c> fires for a whole
 /// separation; a whole separation in one job would hold a worker for the length of the task.
 /// </remarks>
-internal sealed partial class FleetRuntime(
+internal sealed partial class FleetSteps(
     FleetStore store,
     AudioSeparationClient client,
     AudioSeparationClientOptions schedule,
@@ -45,14 +46,14 @@ internal sealed partial class FleetRuntime(
     public async Task StepAsync(string sha256, long? due, CancellationToken jobToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(jobToken, _stopping.Token);
-        var file = await store.GetAsync(sha256, linked.Token);
+        var file = await store.Monitor.GetAsync(sha256, linked.Token);
         switch (file?.State)
         {
             case FleetFileState.Admitted:
                 await UploadAsync(file, linked.Token);
                 break;
             case FleetFileState.Uploading when file.LeaseUntil < store.Now:
-                await store.ExpireUploadsAsync(linked.Token);
+                await store.Files.ExpireUploadsAsync(linked.Token);
                 break;
             case FleetFileState.Processing:
                 await PollAsync(file, due, linked.Token);
@@ -94,7 +95,7 @@ internal sealed partial class FleetRuntime(
         var every = options.Lease / 3;
         while (await Task.WhenAny(step, Task.Delay(every, options.TimeProvider)) != step)
         {
-            await store.RenewLeaseAsync(claimed.Sha256, claimed.Attempt, Owner, options.Lease, CancellationToken.None);
+            await store.Files.RenewLeaseAsync(claimed.Sha256, claimed.Attempt, Owner, options.Lease, CancellationToken.None);
         }
     }
 

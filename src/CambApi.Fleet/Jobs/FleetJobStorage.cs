@@ -1,0 +1,38 @@
+using Hangfire;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+
+namespace CambApi.Fleet;
+
+/// <summary>
+/// Hangfire's job storage for a fleet, built in one place for the worker and the dashboard: PostgreSQL (beside the fleet's
+/// tables, in its own schema) for a fleet; in memory for the embedded store, where jobs live with the worker's process and
+/// the rows outlive it (the next worker re-enqueues what was lost). Each <see cref="CambFleet"/> builds it once, so a
+/// worker and a dashboard in one process show the same jobs.
+/// </summary>
+internal static class FleetJobStorage
+{
+    /// <summary>The PostgreSQL schema Hangfire's tables live in, apart from the fleet's own.</summary>
+    public const string PostgresSchema = "camb_hangfire";
+
+    public static JobStorage Create(FleetDatabase database, FleetOptions options)
+    {
+        if (!database.IsPostgres)
+        {
+            return new InMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = ShortLivedJobAttribute.Keep });
+        }
+
+        var postgres = new PostgreSqlStorageOptions
+        {
+            SchemaName = PostgresSchema,
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = options.QueuePollInterval,
+            // Kept alive while its worker lives; a dead worker's job is fetched again after this (the sweep may be first).
+            UseSlidingInvisibilityTimeout = true,
+            InvisibilityTimeout = TimeSpan.FromMinutes(2),
+            AllowDegradedModeWithoutStorage = false, // the database was checked already; a failure now is one to see
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, postgres, null), postgres);
+    }
+}
