@@ -37,7 +37,7 @@ public static class FleetMeasures
             // One PostgreSQL for every measure: each starts from empty tables.
             await using var connection = new Npgsql.NpgsqlConnection(database);
             await connection.OpenAsync();
-            await using var clear = new Npgsql.NpgsqlCommand("DROP TABLE IF EXISTS camb_fleet_files, camb_fleet_gate, camb_fleet_schema; DROP SCHEMA IF EXISTS camb_hangfire CASCADE", connection);
+            await using var clear = new Npgsql.NpgsqlCommand($"DROP TABLE IF EXISTS camb_fleet_files, camb_fleet_gate, camb_fleet_schema; DROP SCHEMA IF EXISTS {FleetJobStorage.PostgresSchema} CASCADE", connection);
             await clear.ExecuteNonQueryAsync();
         }
 
