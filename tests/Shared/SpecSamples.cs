@@ -31,6 +31,25 @@ internal static class SpecSamples
             .Order(StringComparer.Ordinal)
             .ToList();
 
+    /// <summary>The component schemas with fields that some operation's request (parameters or body, any media type) is made of.</summary>
+    public static IReadOnlyList<string> RequestSchemas() =>
+        VendorSpec.Operations()
+            .SelectMany(o => (o.Operation.Parameters ?? []).Select(p => p.Schema)
+                .Concat(o.Operation.RequestBody?.Content?.Values.Select(m => m.Schema) ?? []))
+            .SelectMany(schema => Referenced(schema))
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>
+    /// A required number or boolean of a schema only answers use: generated nullable (<c>long?</c>) whatever the spec
+    /// promises, because answers are read tolerantly (the normalizer's rule) — so a null in it reads as null, unflagged.
+    /// </summary>
+    public static bool IsAnswerNumber(string schema, string field) =>
+        ResponseSchemas().Contains(schema) && !RequestSchemas().Contains(schema) && Required(schema).Contains(field) &&
+        Schema(schema).Properties![field] is { } property && property is not OpenApiSchemaReference &&
+        (property.Type & ~JsonSchemaType.Null) is JsonSchemaType.Integer or JsonSchemaType.Number or JsonSchemaType.Boolean;
+
     public static IOpenApiSchema Schema(string name) => VendorSpec.Document.Components!.Schemas![name];
 
     public static ISet<string> Required(string schema) => Schema(schema).Required ?? new HashSet<string>();

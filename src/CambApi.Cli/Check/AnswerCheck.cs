@@ -9,8 +9,7 @@ namespace CambApi.Cli.Check;
 /// 2020-12 validator), and a walk for what a validator lets through because FastAPI's schemas allow any extra property —
 /// fields the spec does not know, and fields it declares that the answer lacks. A required field left out is a broken
 /// promise, and a field that seems renamed (an unknown field shares its first word) breaks callers whatever the spec says
-/// of optionality: both BREAKING. Any other optional field left out is a line, not a failure (FastAPI sends every
-/// declared field, nulls included, so the service may not have it yet; the spec promises no more than that).
+/// of optionality: both BREAKING. Any other optional field left out is what the spec allows, and no finding.
 /// </summary>
 internal sealed class AnswerCheck(SpecSchemas spec)
 {
@@ -106,10 +105,15 @@ internal sealed class AnswerCheck(SpecSchemas spec)
                 // A likely rename: a new field that shares the missing one's first word (foreground_audio_url → foreground_url).
                 var like = unknown.Where(u => u.Split('_')[0] == name.Split('_')[0]).ToList();
                 // A rename breaks callers whatever the spec says of optionality: the value they read is under another name.
-                findings.Add(
-                    like.Count == 1 ? new(true, operation, $"response field {at}{name} is missing (the answer has {like[0]} instead: renamed? the client reads null)")
-                    : required.Contains(name) ? new(true, operation, $"response field {at}{name} is missing (required in openapi/: the client reads null where it is promised)")
-                    : new(false, operation, $"response field {at}{name} is not sent (optional in openapi/; the client reads null)"));
+                // Any other optional field left out is what the spec allows: no finding.
+                if (like.Count == 1)
+                {
+                    findings.Add(new(true, operation, $"response field {at}{name} is missing (the answer has {like[0]} instead: renamed? the client reads null)"));
+                }
+                else if (required.Contains(name))
+                {
+                    findings.Add(new(true, operation, $"response field {at}{name} is missing (required in openapi/: the client reads null where it is promised)"));
+                }
             }
 
             foreach (var name in unknown)

@@ -93,7 +93,7 @@ public sealed class CliKeyAndTimeoutTests
     {
         using var api = WireMockServer.Start();
         api.Given(Request.Create().WithPath("/apis/audio-separation").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"task_id":"task-stalled-7"}"""));
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(FastApiBodies.Created("task-stalled-7")));
         // The status call never answers in time: 300 s per attempt and 3 retries would hold it for 20 minutes.
         api.Given(Request.Create().WithPath("/apis/audio-separation/task-stalled-7").UsingGet())
             .RespondWith(Response.Create().WithDelay(TimeSpan.FromMinutes(5)).WithStatusCode(200).WithBody("""{"status":"PENDING"}"""));

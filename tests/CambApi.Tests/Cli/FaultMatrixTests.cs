@@ -91,7 +91,7 @@ public sealed class FaultMatrixTests : WorkflowFixture
         Api.Given(Request.Create().WithPath("/apis/audio-separation").UsingPost()).InScenario("busy").WillSetStateTo("ok")
             .RespondWith(Json(503, """{"detail":"Service temporarily unavailable"}""").WithHeader("Retry-After", "2"));
         Api.Given(Request.Create().WithPath("/apis/audio-separation").UsingPost()).InScenario("busy").WhenStateIs("ok")
-            .RespondWith(Json(200, """{"task_id":"t-1"}"""));
+            .RespondWith(Json(200, FastApiBodies.Created("t-1")));
         GivenStatuses("t-1", Status("SUCCESS", 7));
         GivenResult(7);
         GivenStorage();
@@ -546,7 +546,7 @@ public sealed class FaultMatrixTests : WorkflowFixture
             .WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(_ =>
             {
                 File.WriteAllText(theirs, "someone's file");
-                return $$"""{"foreground_audio_url":"{{Storage.Url}}/bucket/f.wav","background_audio_url":"{{Storage.Url}}/bucket/b.wav"}""";
+                return FastApiBodies.Result($"{Storage.Url}/bucket/f.wav", $"{Storage.Url}/bucket/b.wav");
             }));
         GivenStorage();
 

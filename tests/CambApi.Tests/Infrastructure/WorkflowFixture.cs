@@ -109,7 +109,7 @@ public abstract class WorkflowFixture
 
     protected void GivenCreateReturns(string taskId) =>
         Api.Given(Request.Create().WithPath("/apis/audio-separation").UsingPost())
-            .RespondWith(Json(200, $$"""{"task_id":"{{taskId}}"}"""));
+            .RespondWith(Json(200, FastApiBodies.Created(taskId)));
 
     /// <summary>The status endpoint answers each body in turn, then repeats the last.</summary>
     protected void GivenStatuses(string taskId, params string[] bodies)
@@ -124,7 +124,7 @@ public abstract class WorkflowFixture
 
     protected void GivenResult(long runId, string foregroundPath = "/bucket/f.wav", string backgroundPath = "/bucket/b.wav") =>
         Api.Given(Request.Create().WithPath($"/apis/audio-separation-result/{runId}").UsingGet())
-            .RespondWith(Json(200, $$"""{"foreground_audio_url":"{{Storage.Url}}{{foregroundPath}}?{{Signature}}","background_audio_url":"{{Storage.Url}}{{backgroundPath}}?{{Signature}}"}"""));
+            .RespondWith(Json(200, FastApiBodies.Result($"{Storage.Url}{foregroundPath}?{Signature}", $"{Storage.Url}{backgroundPath}?{Signature}")));
 
     protected void GivenStorageServes(string path, byte[] bytes) =>
         Storage.Given(Request.Create().WithPath(path).UsingGet())
