@@ -7,7 +7,8 @@
 # and the report (also prepended to openapi/CHANGES.md) classifies each change BREAKING / CHANGED / NON-BREAKING,
 # adds ApiCompat's view of the generated assembly, the hand-written code and tests that stop compiling, and the
 # tests that fail. --adopt also replaces our reconstructed parts with the vendor's text where it publishes them.
-# Exit: 0 applied, nothing breaking; 3 applied with breaking changes; 2 bad input (nothing changed on disk).
+# Exit: 0 applied, nothing breaking; 4 applied, nothing breaking callers, but our code or tests need a change (named);
+# 3 applied with breaking changes; 2 bad input (nothing changed on disk).
 set -uo pipefail
 args=()
 for arg in "$@"; do
