@@ -16,7 +16,7 @@ public sealed class UpdateSpecTests
     [TestCase("format-change.txt", 3,
         "BREAKING      schema AudioSeparationRunInfoResponse.background_audio_url: format (none) → uri (the generated type follows the format)")]
     [TestCase("new-optional-field.txt", 0,
-        "CHANGED       schema AudioSeparationRunInfoResponse: new optional response field: duration_seconds (number)")]
+        "CHANGED       schema AudioSeparationRunInfoResponse: new optional response field: sample_rate_hz (number)")]
     [TestCase("required-to-optional.txt", 3,
         "BREAKING      schema ValidationError.msg: required → optional (may now be absent: null where callers never saw null)")]
     [TestCase("new-required-parameter.txt", 3,
