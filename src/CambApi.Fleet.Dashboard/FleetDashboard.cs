@@ -99,7 +99,6 @@ internal static class FleetDashboard
     {
         var status = await fleet.StatusAsync(cancellationToken);
         var files = await fleet.ListAsync(500, cancellationToken);
-        var now = fleet.Store.Now;
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $$"""
             <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
@@ -114,7 +113,7 @@ internal static class FleetDashboard
         }
 
         html.Append(CultureInfo.InvariantCulture, $"""
-            </div><p id="gate">At the vendor: {status.InFlight} of {Math.Floor(status.Gate.Limit):0} (ceiling {status.Gate.MaxLimit}){(status.Gate.PausedUntil > now ? $"; paused for {(status.Gate.PausedUntil - now) / 1000.0:0.#} s more" : "")}; throttled {status.Gate.Throttled} times.</p>
+            </div><p id="gate">At the vendor: {status.InFlight} of {Math.Floor(status.Gate.Limit):0} (ceiling {status.Gate.MaxLimit}){(status.Gate.PausedFor > TimeSpan.Zero ? $"; paused for {status.Gate.PausedFor.TotalSeconds:0.#} s more" : "")}; throttled {status.Gate.Throttled} times.</p>
             """);
         if (status.Uncertain.Count > 0)
         {

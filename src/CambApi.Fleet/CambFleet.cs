@@ -40,7 +40,7 @@ public sealed class CambFleet
     public static async Task<CambFleet> OpenAsync(FleetOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return await OpenAsync(options, new FleetStore(options.ResolveDatabase(), options.TimeProvider), jobs: null, cancellationToken);
+        return await OpenAsync(options, new FleetStore(options.ResolveDatabase()), jobs: null, cancellationToken);
     }
 
     /// <summary>Opens a fleet on <paramref name="store"/>; <paramref name="jobs"/> is Hangfire's storage when it is shared beyond this fleet (a host's dashboard), else built on first use.</summary>
@@ -96,7 +96,7 @@ public sealed class CambFleet
     /// (at least 8 characters), or with null every uncertain file. An uncertain file may then be charged twice.
     /// </summary>
     /// <exception cref="ArgumentException">A prefix shorter than 8 characters.</exception>
-    public Task<IReadOnlyList<FleetFile>> ReleaseAsync(string? hashPrefix, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<FleetReleased>> ReleaseAsync(string? hashPrefix, CancellationToken cancellationToken = default)
     {
         if (hashPrefix is not null && (hashPrefix.Length < 8 || !hashPrefix.All(char.IsAsciiHexDigit)))
         {
@@ -107,7 +107,8 @@ public sealed class CambFleet
     }
 
     /// <summary>
-    /// Runs a worker until <paramref name="stop"/> (a stop hands back what it holds) or, with <paramref name="untilIdle"/>,
+    /// Runs a worker until <paramref name="stop"/> (a stop hands back what it holds), until something no wait mends stops it
+    /// (<see cref="FleetWorkResult.Fault"/>, or a fatal <see cref="FleetDatabaseException"/>) or, with <paramref name="untilIdle"/>,
     /// until nothing is left to do fleet-wide. The key comes from <paramref name="configureClient"/> (or <c>CAMB_API_KEY</c>)
     /// and is never stored.
     /// </summary>
@@ -115,15 +116,13 @@ public sealed class CambFleet
     /// <param name="untilIdle">End when every file is done, failed or uncertain.</param>
     /// <param name="report">Gets one line per event (uploaded, done, uncertain, a pause).</param>
     /// <param name="stop">Stops the worker cleanly.</param>
+    /// <remarks>A database that goes away is waited out, with one line when it goes and one when it is back; the worker never ends on it.</remarks>
     /// <exception cref="ArgumentException">The client's settings are invalid (a missing key, say).</exception>
+    /// <exception cref="FleetDatabaseException">The login was refused, the database or its tables are gone, or a newer version laid it out: thrown after the worker stopped cleanly.</exception>
     public async Task<FleetWorkResult> WorkAsync(Action<AudioSeparationClientOptions>? configureClient, bool untilIdle, Action<string>? report, CancellationToken stop)
     {
-        var lines = report ?? (_ => { });
         var settings = new AudioSeparationClientOptions();
         configureClient?.Invoke(settings);
-        // The fleet's pause and limit on every attempt of every API request, below the retries and above the key.
-        settings.AddPerAttemptHandler(() => new ThrottleHandler(new StoreGate(_store), Options.TimeProvider, lines));
-        using var client = new AudioSeparationClient(settings); // validates: a bad key fails here, before anything is claimed
-        return await new FleetWorker(_store, JobStorage, Options, lines).RunAsync(client, settings, untilIdle, stop);
+        return await new FleetWorker(_store, JobStorage, Options, report ?? (_ => { })).RunAsync(settings, untilIdle, stop);
     }
 }

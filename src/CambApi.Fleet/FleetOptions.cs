@@ -15,8 +15,24 @@ public sealed class FleetOptions
     /// <summary>This worker's name in claims, the dashboard and its lines (default: machine and process).</summary>
     public string WorkerName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
-    /// <summary>Hangfire workers in this process: steps are short (a poll, an upload, a download), so this bounds little but threads.</summary>
-    public int WorkerCount { get; set; } = 20;
+    /// <summary>
+    /// Hangfire workers in this process: they run uploads and the steps other workers handed on; this worker's own status
+    /// reads run on its timers, so a few are enough.
+    /// </summary>
+    public int WorkerCount { get; set; } = 4;
+
+    /// <summary>
+    /// PostgreSQL connections this worker may hold at once, its steps and Hangfire's together (default 4: twenty workers fit
+    /// a default server's 100). Past that, put PgBouncer in transaction mode in front of the server. Ignored for the
+    /// embedded store.
+    /// </summary>
+    public int MaxDatabaseConnections { get; set; } = 4;
+
+    /// <summary>
+    /// Where a worker keeps the task ids the vendor returned until the database holds them (default: a
+    /// <c>.camb-fleet-spool</c> folder in <see cref="EmbeddedFolder"/>). Workers on one machine may share it.
+    /// </summary>
+    public string? SpoolFolder { get; set; }
 
     /// <summary>Uploads and downloads at once on this machine: its bandwidth, separate from tasks waiting at the vendor (which cost nothing).</summary>
     public int MaxTransfers { get; set; } = 4;
@@ -42,10 +58,23 @@ public sealed class FleetOptions
     /// <summary>How often an idle Hangfire worker looks for a job in PostgreSQL.</summary>
     public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>The clock for claims, schedules and pauses.</summary>
+    /// <summary>
+    /// The clock for this process's own waits (renewals, the grace period, cached readings). Leases, due times and pauses
+    /// are the database's: they are never read from this clock.
+    /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
-    internal FleetDatabase ResolveDatabase() => FleetDatabase.Parse(Database, EmbeddedFolder);
+    internal string SpoolFolderFor() => SpoolFolder ?? Path.Combine(EmbeddedFolder, ".camb-fleet-spool");
+
+    /// <summary>The database as the fleet's own statements use it: within their share of <see cref="MaxDatabaseConnections"/>.</summary>
+    internal FleetDatabase ResolveDatabase() => FleetDatabase.Parse(Database, EmbeddedFolder).WithMaxConnections(ConnectionBudget().Store);
+
+    /// <summary>The connection budget split between the fleet's own statements and Hangfire's storage (at least one each).</summary>
+    internal (int Store, int Jobs) ConnectionBudget()
+    {
+        var budget = Math.Max(2, MaxDatabaseConnections);
+        return (budget - (budget / 2), budget / 2);
+    }
 
     /// <summary><see cref="OverdueAfter"/>, or its default for <paramref name="database"/>.</summary>
     internal TimeSpan OverdueAfterFor(FleetDatabase database) => OverdueAfter ?? TimeSpan.FromSeconds(database.IsPostgres ? 30 : 5);

@@ -16,6 +16,12 @@ internal static class FleetReasons
     /// <summary>This worker cannot read the input every worker must be able to read.</summary>
     public const string InputUnreadable = "invalid_input";
 
+    /// <summary>The input's bytes are not the content that was submitted (changed or replaced since): nothing was uploaded.</summary>
+    public const string InputChanged = "input_changed";
+
+    /// <summary>The upload was not sent (the fleet's own database failed first): back in line.</summary>
+    public const string NotSent = "not_sent";
+
     public const string UploadInterruptedReason =
         "the upload was cut off (its worker stopped) before the service returned a task id: no one can know whether it was charged; " +
         "releasing it uploads it again (it may be charged twice)";

@@ -19,6 +19,14 @@ internal static class PollPlan
 
     internal const double CloseStep = 0.05;
 
+    /// <summary>How long from now to the next status read, <paramref name="waited"/> after the upload was accepted (both by the database's clock).</summary>
+    public static TimeSpan After(TimeSpan waited, double? audioSeconds, double? secondsPerAudioSecond, AudioSeparationClientOptions schedule)
+    {
+        var now = (long)Math.Max(0, waited.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(Next(0, now, audioSeconds, secondsPerAudioSecond, schedule) - now);
+    }
+
+    /// <summary>When to read next (Unix milliseconds), for a task uploaded at <paramref name="uploadedAt"/>, at <paramref name="now"/>.</summary>
     public static long Next(long uploadedAt, long now, double? audioSeconds, double? secondsPerAudioSecond, AudioSeparationClientOptions schedule)
     {
         var next = now + (long)PollSchedule.Of(schedule).After(TimeSpan.FromMilliseconds(now - uploadedAt)).TotalMilliseconds;

@@ -90,16 +90,33 @@ internal static class FleetCommands
             await dashboard;
         }
 
-        var status = await fleet.StatusAsync(CancellationToken.None);
-        var needPerson = status.Counts.GetValueOrDefault(FleetFileState.Uncertain) + status.Counts.GetValueOrDefault(FleetFileState.Failed);
+        if (result.Fault is { } fault)
+        {
+            await console.Error.WriteLineAsync($"camb: {fault}");
+            return ExitCodes.Failure;
+        }
+
+        var left = result.Unfinished is { } unfinished ? $"{unfinished} file(s) left for the fleet" : "the files left are unknown (the database is away)";
         if (result.Stopped)
         {
             await console.Error.WriteLineAsync(
                 $"camb: fleet worker stopped: {result.FinishedDuringStop} upload(s) finished during the stop, {result.HandedBack} download(s) handed back, " +
-                $"{result.CutOff} upload(s) cut off (uncertain: see camb fleet status); {result.Unfinished} file(s) left for the fleet — run camb fleet work to go on");
-            return result.Unfinished > 0 || result.CutOff > 0 ? ExitCodes.Interrupted : ExitCodes.Success;
+                $"{result.CutOff} upload(s) cut off (uncertain: see camb fleet status); {left} — run camb fleet work to go on");
+            return result.Unfinished is not 0 || result.CutOff > 0 ? ExitCodes.Interrupted : ExitCodes.Success;
         }
 
+        FleetStatus status;
+        try
+        {
+            status = await fleet.StatusAsync(CancellationToken.None);
+        }
+        catch (FleetDatabaseException e)
+        {
+            await console.Error.WriteLineAsync($"camb: {DatabaseProblem(e)}");
+            return ExitCodes.Failure;
+        }
+
+        var needPerson = status.Counts.GetValueOrDefault(FleetFileState.Uncertain) + status.Counts.GetValueOrDefault(FleetFileState.Failed);
         await console.Error.WriteLineAsync(needPerson == 0
             ? $"camb: nothing left to do: {status.Counts.GetValueOrDefault(FleetFileState.Done)} file(s) done"
             : $"camb: nothing left to do automatically: {status.Counts.GetValueOrDefault(FleetFileState.Done)} done, {needPerson} need a person — camb fleet status");
@@ -113,9 +130,18 @@ internal static class FleetCommands
             return ExitCodes.BadUsage;
         }
 
-        var status = await fleet.StatusAsync(cancellationToken);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var pausedFor = status.Gate.PausedUntil > now ? (status.Gate.PausedUntil - now) / 1000.0 : 0;
+        FleetStatus status;
+        try
+        {
+            status = await fleet.StatusAsync(cancellationToken);
+        }
+        catch (FleetDatabaseException e)
+        {
+            await console.Error.WriteLineAsync($"camb: {DatabaseProblem(e)}");
+            return ExitCodes.Failure;
+        }
+
+        var pausedFor = status.Gate.PausedFor.TotalSeconds; // by the database's clock, not this machine's
         if (json)
         {
             await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
@@ -162,7 +188,7 @@ internal static class FleetCommands
             return ExitCodes.BadUsage;
         }
 
-        IReadOnlyList<FleetFile> released;
+        IReadOnlyList<FleetReleased> released;
         try
         {
             released = await fleet.ReleaseAsync(allUncertain ? null : hash, cancellationToken);
@@ -171,12 +197,22 @@ internal static class FleetCommands
         {
             return SeparateCommand.Usage(console, e.Message);
         }
-
-        foreach (var file in released)
+        catch (FleetDatabaseException e)
         {
-            await console.Out.WriteLineAsync(file.State == FleetFileState.Uncertain
-                ? $"released {file.Sha256[..12]} {file.FileName}: it will be uploaded again — the service may charge it twice"
-                : $"released {file.Sha256[..12]} {file.FileName}: it will be uploaded again");
+            await console.Error.WriteLineAsync($"camb: {DatabaseProblem(e)}; nothing was released");
+            return ExitCodes.Failure;
+        }
+
+        foreach (var (file, next) in released)
+        {
+            // What the fleet already has is never paid for again: only a file with neither a run nor a task uploads.
+            await console.Out.WriteLineAsync($"released {file.Sha256[..12]} {file.FileName}: " + next switch
+            {
+                FleetFileState.Ready => $"run {file.RunId} is downloaded, nothing is uploaded again",
+                FleetFileState.Processing => $"task {file.TaskId} is read again, nothing is uploaded again",
+                _ when file.State == FleetFileState.Uncertain => "it will be uploaded again — the service may charge it twice",
+                _ => "it will be uploaded again",
+            });
         }
 
         if (released.Count == 0 && hash is not null)

@@ -1,4 +1,3 @@
-using CambApi.Http;
 using CambApi.Fleet;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -8,23 +7,15 @@ public static class CambFleetServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="CambFleetConnection"/> (submit, status, release from anywhere in the app) and, unless
-    /// <paramref name="runWorker"/> is false, a hosted worker for the host's lifetime. The worker uses the app's own
-    /// <see cref="CambApi.AudioSeparationClient"/> (call <c>AddCambApi</c> too: the key comes from there, never the database),
-    /// to whose API client this adds the fleet's pause and limit.
+    /// <paramref name="runWorker"/> is false, a hosted worker for the host's lifetime. The worker builds its own
+    /// <see cref="CambApi.AudioSeparationClient"/> from the app's <c>AddCambApi</c> settings (the key comes from there, never
+    /// the database), so the fleet's pause and limit — and its database — never sit on the app's own API calls.
     /// </summary>
     public static IServiceCollection AddCambFleet(this IServiceCollection services, Action<FleetOptions> configure, bool runWorker = true)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<FleetOptions>().Configure(configure);
         services.AddSingleton<CambFleetConnection>();
-        services.AddHttpClient(CambApiServiceCollectionExtensions.ApiHttpClientName)
-            .AddHttpMessageHandler(sp =>
-            {
-                var connection = sp.GetRequiredService<CambFleetConnection>();
-                var options = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<FleetOptions>>().Value;
-                var logger = sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>()?.CreateLogger("CambApi.Fleet");
-                return new ThrottleHandler(new StoreGate(connection.Store), options.TimeProvider, line => FleetLog.Throttled(logger, line));
-            });
         if (runWorker)
         {
             services.AddHostedService<CambFleetWorkerService>();

@@ -33,6 +33,8 @@ internal static class FleetJobStorage
             InvisibilityTimeout = TimeSpan.FromMinutes(2),
             AllowDegradedModeWithoutStorage = false, // the database was checked already; a failure now is one to see
         };
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, postgres, null), postgres);
+        // Hangfire's share of the worker's connection budget: its own pool, apart from the fleet's statements.
+        var jobs = database.WithMaxConnections(options.ConnectionBudget().Jobs);
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(jobs.ConnectionString, postgres, null), postgres);
     }
 }

@@ -1,14 +1,19 @@
+using CambApi.Client;
+
 namespace CambApi.Fleet;
 
 /// <summary>A ready file's two tracks, through the library's workflow from the run's checkpoint: no upload, whole files or none.</summary>
 internal sealed partial class FleetSteps
 {
+    /// <summary>How long a download waits after a failure that may pass (the service or storage busy, a full disk).</summary>
+    private static readonly TimeSpan AfterDownloadFailed = TimeSpan.FromSeconds(10);
+
     private async Task DownloadAsync(FleetFile ready, CancellationToken cancellationToken)
     {
         await _transfers.WaitAsync(cancellationToken);
         try
         {
-            if (await store.Files.ClaimDownloadAsync(ready.Sha256, Owner, options.Lease, cancellationToken) is not { } claimed)
+            if (await _store.Files.ClaimDownloadAsync(ready.Sha256, Owner, _options.Lease, cancellationToken) is not { } claimed)
             {
                 return; // another worker's claim is alive
             }
@@ -32,34 +37,44 @@ internal sealed partial class FleetSteps
             MayReplace = ours.Contains,
             // The library calls this on its own flow, one track at a time; the row must hold the path before the next step can
             // need it, so the write is awaited here rather than fired off.
-            TrackWritten = written => store.Files.RecordTrackAsync(claimed.Sha256, written.Track, written.Path, CancellationToken.None).GetAwaiter().GetResult(),
+            TrackWritten = written => _store.Files.RecordTrackAsync(claimed.Sha256, written.Track, written.Path, _abandon.Token).GetAwaiter().GetResult(),
         };
         try
         {
-            var files = await client.FinishSeparationAsync(new SeparationCheckpoint(claimed.TaskId, claimed.RunId), claimed.OutDir, options, cancellationToken);
-            await store.Files.MarkDoneAsync(claimed.Sha256, Owner, CancellationToken.None);
+            var files = await _client.FinishSeparationAsync(new SeparationCheckpoint(claimed.TaskId, claimed.RunId), claimed.OutDir, options, cancellationToken);
+            await _store.Files.MarkDoneAsync(claimed.Sha256, Owner, _abandon.Token);
             Report(claimed, $"done: {files.ForegroundPath}, {files.BackgroundPath}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await store.Files.HandBackAsync(claimed.Sha256, Owner, CancellationToken.None); // another worker downloads it; nothing half-written stays
+            await _store.Files.HandBackAsync(claimed.Sha256, Owner, TimeSpan.Zero, _abandon.Token); // another worker downloads it; nothing half-written stays
             Interlocked.Increment(ref HandedBack);
             throw;
         }
         catch (SeparationOutputExistsException e)
         {
-            await store.Files.HandBackAsync(claimed.Sha256, Owner, CancellationToken.None);
-            await store.Files.MarkFailedAsync(claimed.Sha256, FleetFileState.Ready, FailureReasons.OutputExists,
-                $"{e.Path} already exists and was not written by this fleet — move it away, then release it (run {claimed.RunId} is downloaded, not uploaded again)",
-                CancellationToken.None);
-            Report(claimed, $"{e.Path} already exists and was not written by this fleet; failed (nothing uploaded again)");
+            await _store.Files.MarkFailedAsync(claimed.Sha256, FleetFileState.Ready, FailureReasons.OutputExists,
+                $"{e.Path} already exists and was not written by this fleet for this file — move it away, then release it (run {claimed.RunId} is downloaded, not uploaded again)",
+                _abandon.Token);
+            Report(claimed, $"{e.Path} already exists and was not written by this fleet for this file; failed (nothing uploaded again)");
         }
-        catch (CambException e) when (e.IsTransient)
+        catch (CambApiException e) when (e.StatusCode is 401 or 403)
         {
-            await store.Files.HandBackAsync(claimed.Sha256, Owner, CancellationToken.None);
-            await store.Files.PostponeAsync(claimed.Sha256, store.Now, store.Now + 10_000, CancellationToken.None);
-            Report(claimed, $"download failed for now ({e.Message}); it will be tried again");
-            ScheduleAt(claimed, store.Now + 10_000);
+            await HandBackAsync(claimed, AfterDownloadFailed);
+            Faulted($"this worker's API key was refused (HTTP {e.StatusCode}): it stops, and its files go to the other workers — check the key this machine is given");
+        }
+        catch (Exception e) when (e is CambException { IsTransient: true } or IOException or UnauthorizedAccessException)
+        {
+            await HandBackAsync(claimed, AfterDownloadFailed);
+            Report(claimed, $"download failed for now ({FailureReasons.Plain(e.Message)}); it will be tried again in {AfterDownloadFailed.TotalSeconds:0} s");
+        }
+    }
+
+    private async Task HandBackAsync(FleetFile claimed, TimeSpan after)
+    {
+        if (await _store.Files.HandBackAsync(claimed.Sha256, Owner, after, _abandon.Token) is { } due)
+        {
+            ScheduleOwn(claimed, due, after);
         }
     }
 }

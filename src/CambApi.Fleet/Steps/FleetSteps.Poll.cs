@@ -5,53 +5,71 @@ namespace CambApi.Fleet;
 /// <summary>Waiting costs nothing: one status read a step, the next scheduled around the predicted end (<see cref="PollPlan"/>).</summary>
 internal sealed partial class FleetSteps
 {
-    private async Task PollAsync(FleetFile file, long? jobDue, CancellationToken cancellationToken)
+    /// <summary>How long a status read waits after the service could not answer it (busy, unreachable), beyond any pause.</summary>
+    private static readonly TimeSpan AfterUnanswered = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a status read waits after the service refused it for a reason that is not the task's.</summary>
+    private static readonly TimeSpan AfterRefused = TimeSpan.FromSeconds(30);
+
+    private async Task PollAsync(FileReading reading, long? jobDue, CancellationToken cancellationToken)
     {
-        // Every job carries the due time it was made for, and only the job the row expects reads: one made for another
-        // time belongs to a chain that was replaced (the sweep re-enqueued an overdue file while its scheduled job still
-        // waited in a busy queue) and ends here, without a request.
+        var file = reading.File;
+
+        // Every step carries the due time it was made for, and only the step the row expects reads: one made for another
+        // time belongs to a chain that was replaced (the sweep re-enqueued an overdue file while its step still waited),
+        // and ends here without a request.
         if (file.NextStepAt != jobDue)
         {
             return;
         }
 
-        var now = store.Now;
-
-        var gate = await store.Gate.ReadAsync(cancellationToken);
-        if (gate.PausedUntil > now)
+        if (await _gate.PausedForAsync(cancellationToken) is { Ticks: > 0 } paused)
         {
-            await PostponeAsync(file, gate.PausedUntil, cancellationToken); // no request inside a pause
+            await PostponeAsync(file, paused, cancellationToken); // no request inside a pause
             return;
         }
 
-        var operation = client.ResumeSeparation(file.TaskId!);
+        var operation = _client.ResumeSeparation(file.TaskId!);
         try
         {
             await operation.UpdateStatusAsync(cancellationToken);
         }
         catch (CambApiException e) when (e.StatusCode == 404)
         {
-            await store.Files.MarkFailedAsync(file.Sha256, FleetFileState.Processing, FailureReasons.NotFound,
-                $"the service no longer knows task {file.TaskId} (HTTP 404); releasing it uploads it again", CancellationToken.None);
+            await _store.Files.MarkFailedAsync(file.Sha256, FleetFileState.Processing, FailureReasons.NotFound,
+                $"the service no longer knows task {file.TaskId} (HTTP 404); releasing it uploads it again", _abandon.Token);
             Report(file, $"the service no longer knows task {file.TaskId}; failed");
             RoomMayHaveChanged?.Invoke();
+            return;
+        }
+        catch (CambApiException e) when (e.StatusCode is 401 or 403)
+        {
+            await PostponeAsync(file, AfterUnanswered, _abandon.Token); // the task is fine; another worker reads it
+            Faulted($"this worker's API key was refused (HTTP {e.StatusCode}): it stops, and its files go to the other workers — check the key this machine is given");
             return;
         }
         catch (CambException e) when (e.IsTransient && !cancellationToken.IsCancellationRequested)
         {
             // Busy, unreachable, slow: no status was read; try again after any pause, at least a few seconds on.
-            var pause = (await store.Gate.ReadAsync(CancellationToken.None)).PausedUntil;
-            await PostponeAsync(file, Math.Max(pause, store.Now + 5000), CancellationToken.None);
+            var pause = await _gate.PausedForAsync(_abandon.Token);
+            await PostponeAsync(file, pause > AfterUnanswered ? pause : AfterUnanswered, _abandon.Token);
+            return;
+        }
+        catch (CambApiException e) when (e.StatusCode is >= 400 and < 500)
+        {
+            // Not the task's doing (it would be a 404 or a status): read again later, and say so.
+            await PostponeAsync(file, AfterRefused, _abandon.Token);
+            Report(file, $"the service refused the status read of task {file.TaskId} (HTTP {e.StatusCode}); trying again in {AfterRefused.TotalSeconds:0} s");
             return;
         }
 
         if (operation.Status == SeparationStatus.Success && operation.RunId is { } runId)
         {
-            if (await store.Files.RecordRunAsync(file.Sha256, runId, CancellationToken.None))
+            if (await _store.Files.RecordRunAsync(file.Sha256, runId, _abandon.Token))
             {
                 Report(file, $"processed (run {runId})");
-                Enqueue(file);
                 RoomMayHaveChanged?.Invoke();
+                await DownloadAsync(file with { State = FleetFileState.Ready, RunId = runId }, cancellationToken); // at once: no trip through a queue
             }
 
             return;
@@ -60,24 +78,25 @@ internal sealed partial class FleetSteps
         if (operation.Status.IsFailure)
         {
             var (code, reason) = FailureReasons.Of(new SeparationFailedException(file.TaskId!, operation.Status, operation.ExceptionReason, operation.ServiceMessage));
-            await store.Files.MarkFailedAsync(file.Sha256, FleetFileState.Processing, code, reason, CancellationToken.None);
+            await _store.Files.MarkFailedAsync(file.Sha256, FleetFileState.Processing, code, reason, _abandon.Token);
             Report(file, $"failed at the service: {operation.Status}{(operation.ExceptionReason is { } r ? $" ({r})" : "")}");
             RoomMayHaveChanged?.Invoke();
             return;
         }
 
-        var next = PollPlan.Next(file.UploadedAt ?? now, store.Now, file.AudioSeconds, await store.Monitor.ProcessingRateAsync(CancellationToken.None), schedule);
-        if (await store.Files.RecordPollAsync(file.Sha256, file.NextStepAt, next, CancellationToken.None) == 1)
+        var waited = TimeSpan.FromMilliseconds(reading.Now - (file.UploadedAt ?? reading.Now));
+        var next = PollPlan.After(waited, file.AudioSeconds, await ProcessingRateAsync(), _schedule);
+        if (await _store.Files.RecordPollAsync(file.Sha256, file.NextStepAt, next, _abandon.Token) is { } due)
         {
-            ScheduleAt(file, next);
+            ScheduleOwn(file, due, next);
         }
     }
 
-    private async Task PostponeAsync(FleetFile file, long until, CancellationToken cancellationToken)
+    private async Task PostponeAsync(FleetFile file, TimeSpan after, CancellationToken cancellationToken)
     {
-        if (await store.Files.PostponeAsync(file.Sha256, file.NextStepAt, until, cancellationToken) == 1)
+        if (await _store.Files.PostponeAsync(file.Sha256, file.NextStepAt, after, cancellationToken) is { } due)
         {
-            ScheduleAt(file, until);
+            ScheduleOwn(file, due, after);
         }
     }
 }

@@ -2,16 +2,24 @@ using CambApi.Client;
 
 namespace CambApi.Fleet;
 
-/// <summary>The one step that pays: a conditional claim, the upload, the task id written under the claim's fencing token.</summary>
+/// <summary>The one step that pays: a conditional claim, the upload of the bytes that were hashed, the task id kept at once.</summary>
 internal sealed partial class FleetSteps
 {
+    private string? _noUploads;
+
     private async Task UploadAsync(FleetFile admitted, CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _noUploads) is not null || Fault is not null)
+        {
+            await _store.Files.UnadmitAsync(admitted.Sha256, cancellationToken); // not this worker's to take: back in line for another
+            return;
+        }
+
         // The machine's own bound on transfers; waiting here costs the vendor nothing (the file is only admitted).
         await _transfers.WaitAsync(cancellationToken);
         try
         {
-            if (await store.Files.ClaimUploadAsync(admitted.Sha256, Owner, options.Lease, cancellationToken) is not { } claimed)
+            if (await _store.Files.ClaimUploadAsync(admitted.Sha256, admitted.Attempt, Owner, _options.Lease, cancellationToken) is not { } claimed)
             {
                 return; // another worker took it, or it left the admitted state
             }
@@ -41,71 +49,173 @@ internal sealed partial class FleetSteps
 
     private async Task UploadClaimedAsync(FleetFile claimed, CancellationToken cancellationToken)
     {
-        SeparationOperation operation;
+        string taskId;
         try
         {
-            operation = await client.StartSeparationAsync(claimed.InputPath, cancellationToken: cancellationToken);
+            // The bytes sent are the bytes hashed, in one pass; forward-only, so the library sends it once: a refusal comes
+            // back here, to the gate, instead of being retried underneath the fleet's limit.
+            var content = new HashCheckedStream(
+                new FileStream(claimed.InputPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous),
+                claimed.Sha256, claimed.InputPath);
+            await using (content)
+            {
+                taskId = (await _client.StartSeparationAsync(content, claimed.FileName, cancellationToken: cancellationToken)).TaskId;
+            }
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             await UploadFailedAsync(claimed, e);
             return;
         }
 
-        var next = PollPlan.Next(store.Now, store.Now, claimed.AudioSeconds, await store.Monitor.ProcessingRateAsync(CancellationToken.None), schedule);
-        if (await store.Files.RecordTaskAsync(claimed.Sha256, claimed.Attempt, operation.TaskId, next, CancellationToken.None))
-        {
-            await store.Gate.AcceptedAsync(CancellationToken.None);
-            Report(claimed, $"uploaded (task {operation.TaskId})");
-            ScheduleAt(claimed, next);
-        }
-        else
-        {
-            Report(claimed, $"uploaded late (task {operation.TaskId}) after the file was released; the task is noted, not adopted");
-        }
+        // Paid for: the id goes in this worker's line and beside it before the database is asked to hold it.
+        Report(claimed, $"uploaded (task {taskId})");
+        _spool.Write(claimed.Sha256, claimed.Attempt, taskId);
+        await CheckpointTaskAsync(new SpooledTask(claimed.Sha256, claimed.Attempt, taskId), claimed.FileName, claimed.AudioSeconds);
     }
 
     /// <summary>
-    /// What a failed upload means for the money: refused or never sent — no task, back to new (or failed, for a request the
-    /// service will always refuse); anything that may have reached the service without a task id coming back — uncertain.
-    /// The words for what happened are the library's (<see cref="FailureReasons"/>); this adds what happens to the file.
+    /// Writes a task id the vendor returned into the rows — waiting while the database is away, until the worker ends —
+    /// then removes it from the spool. Adopted: the file goes on to its first status read. Noted: a newer claim had the file.
+    /// </summary>
+    public async Task<bool> CheckpointTaskAsync(SpooledTask task, string fileName, double? audioSeconds)
+    {
+        RecordedTask recorded;
+        TimeSpan firstPoll;
+        try
+        {
+            firstPoll = PollPlan.After(TimeSpan.Zero, audioSeconds, await ProcessingRateAsync(), _schedule);
+            recorded = await _store.Files.RecordTaskAsync(task.Sha256, task.Attempt, task.TaskId, firstPoll, _abandon.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or FleetDatabaseException)
+        {
+            _report($"{fileName}: task {task.TaskId} is kept in {_spool.Folder} until the fleet's database holds it " +
+                    "(written there when a worker on this machine starts again, or the database is back)");
+            return false;
+        }
+
+        _spool.Remove(task.Sha256, task.Attempt);
+        if (recorded.Outcome == TaskRecorded.Noted)
+        {
+            _report($"{fileName}: task {task.TaskId} came back after a newer claim had taken the file; it is noted on attempt {task.Attempt}, not adopted");
+            return true;
+        }
+
+        try
+        {
+            await _store.Gate.AcceptedAsync(_abandon.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or FleetDatabaseException)
+        {
+            // the limit grows on the next accepted upload instead
+        }
+
+        if (recorded.Due is { } due)
+        {
+            _pending.At(task.Sha256, fileName, due, firstPoll);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// What a failed upload means for the money and for whom: refused or never sent — no task, back to the gate (or failed,
+    /// for a file the service will always refuse); a fault of this worker (its key, its view of the inputs) — back to the
+    /// gate for another worker, and this worker stops that work; anything that may have reached the service without a task
+    /// id coming back — uncertain. The words for what happened are the library's (<see cref="FailureReasons"/>).
     /// </summary>
     private async Task UploadFailedAsync(FleetFile claimed, Exception e)
     {
         var (sha, attempt) = (claimed.Sha256, (long)claimed.Attempt);
         var (code, reason) = FailureReasons.Of(e);
+        var token = _abandon.Token;
+        if (Find<InputChangedException>(e) is { } changed)
+        {
+            await _store.Files.MarkUploadFailedAsync(sha, attempt, FleetReasons.InputChanged,
+                $"{changed.Message}: the upload was cut off before it was whole, so nothing was created; submit the file again to separate what it holds now", token);
+            Report(claimed, "changed since it was submitted; failed, nothing was uploaded");
+            return;
+        }
+
+        if (Find<FleetDatabaseException>(e) is { } database)
+        {
+            // The gate is read before the request and written after a refusal: either way no task was made.
+            await _store.Files.ReturnToNewAsync(sha, attempt, FleetReasons.NotSent, $"the fleet's database failed before the upload ({database.Problem}); nothing was sent", token);
+            Report(claimed, "the fleet's database failed before the upload; back in line, nothing was sent");
+            return;
+        }
+
         switch (e)
         {
             case OperationCanceledException when _hardStop.IsCancellationRequested:
-                await store.Files.MarkUncertainAsync(sha, attempt, FleetReasons.UploadInterrupted, FleetReasons.UploadInterruptedReason, CancellationToken.None);
+                await _store.Files.MarkUncertainAsync(sha, attempt, FleetReasons.UploadInterrupted, FleetReasons.UploadInterruptedReason, token);
                 Interlocked.Increment(ref CutOff);
                 Report(claimed, "upload cut off by the stop — uncertain: " + FleetReasons.UploadInterruptedReason);
                 break;
             case CambApiException { StatusCode: 429 or 503 } api:
-                await store.Files.ReturnToNewAsync(sha, attempt, FailureReasons.Busy, $"the service was busy (HTTP {api.StatusCode}); it will be uploaded again", CancellationToken.None);
-                Report(claimed, $"the service was busy (HTTP {api.StatusCode}); back in line, nothing was created");
+                await _store.Files.ReturnToNewAsync(sha, attempt, FailureReasons.Busy, $"the service held its limit (HTTP {api.StatusCode}); it waits for room again", token);
+                Report(claimed, $"the service held its limit (HTTP {api.StatusCode}); back to the gate, nothing was created");
+                break;
+            case CambApiException { StatusCode: 401 or 403 } api:
+                await _store.Files.ReturnToNewAsync(sha, attempt, FailureReasons.Unauthorized, $"a worker's API key was refused (HTTP {api.StatusCode}); nothing was created", token);
+                Faulted($"this worker's API key was refused (HTTP {api.StatusCode}): it stops, and its files go to the other workers — check the key this machine is given");
                 break;
             case CambApiException { StatusCode: >= 400 and < 500 } api:
-                await store.Files.MarkUploadFailedAsync(sha, attempt, code is FailureReasons.Unauthorized ? code : FailureReasons.Rejected,
-                    (code is FailureReasons.Unauthorized ? reason : $"the service refused it (HTTP {api.StatusCode}{(api.ServiceDetail is { } d ? ": " + d : "")})") +
-                    (code is FailureReasons.Unauthorized ? " — check this worker's API key" : " — check the file") + "; nothing was created, releasing it uploads it again",
-                    CancellationToken.None);
+                await _store.Files.MarkUploadFailedAsync(sha, attempt, FailureReasons.Rejected,
+                    $"the service refused it (HTTP {api.StatusCode}{(api.ServiceDetail is { } d ? ": " + d : "")}) — check the file; nothing was created, releasing it uploads it again", token);
                 Report(claimed, $"refused by the service (HTTP {api.StatusCode}); failed, nothing was created");
                 break;
             case CambConnectionException { Failure: ConnectionFailure.Refused or ConnectionFailure.HostNotFound or ConnectionFailure.SecureConnection }:
-                await store.Files.ReturnToNewAsync(sha, attempt, FailureReasons.ConnectionFailed, reason, CancellationToken.None);
+                await _store.Files.ReturnToNewAsync(sha, attempt, FailureReasons.ConnectionFailed, reason, token);
                 Report(claimed, $"{reason}; back in line, nothing was sent");
                 break;
-            case ArgumentException or FileNotFoundException or UnauthorizedAccessException or DirectoryNotFoundException:
-                await store.Files.MarkUploadFailedAsync(sha, attempt, FleetReasons.InputUnreadable,
-                    $"this worker cannot read {claimed.InputPath} — inputs must be where every worker can read them; nothing was sent, releasing it uploads it again", CancellationToken.None);
-                Report(claimed, $"cannot read {claimed.InputPath}; failed, nothing was sent");
+            case FileNotFoundException when Directory.Exists(Path.GetDirectoryName(claimed.InputPath)):
+                await _store.Files.MarkUploadFailedAsync(sha, attempt, FleetReasons.InputUnreadable,
+                    $"{claimed.InputPath} is gone (moved or deleted since it was submitted); nothing was sent — put it back, then release it", token);
+                Report(claimed, $"{claimed.InputPath} is gone; failed, nothing was sent");
+                break;
+            case ArgumentException:
+                await _store.Files.MarkUploadFailedAsync(sha, attempt, FleetReasons.InputUnreadable, $"{reason}; nothing was sent", token);
+                Report(claimed, $"{reason}; failed, nothing was sent");
+                break;
+            case IOException or UnauthorizedAccessException:
+                // The folder is out of this worker's reach (a mount missing here, a permission): another worker may read it.
+                await _store.Files.ReturnToNewAsync(sha, attempt, FleetReasons.InputUnreadable, $"a worker could not read {claimed.InputPath}; nothing was sent", token);
+                if (Interlocked.CompareExchange(ref _noUploads, claimed.InputPath, null) is null)
+                {
+                    _report($"this worker cannot read {claimed.InputPath} ({FailureReasons.Plain(e.Message)}): it takes no more uploads and goes on with " +
+                            "status reads and downloads — inputs must be where every worker can read them");
+                }
+
                 break;
             default:
                 // A 5xx, a reset, a timeout: the request may have created a task whose id never came back.
-                await store.Files.MarkUncertainAsync(sha, attempt, FleetReasons.UploadUnanswered, FleetReasons.UploadUnansweredReason, CancellationToken.None);
+                await _store.Files.MarkUncertainAsync(sha, attempt, FleetReasons.UploadUnanswered, FleetReasons.UploadUnansweredReason, token);
                 Report(claimed, "uncertain: " + FleetReasons.UploadUnansweredReason);
                 break;
         }
+    }
+
+    /// <summary>The first <typeparamref name="T"/> in <paramref name="e"/>'s causes.</summary>
+    private static T? Find<T>(Exception? e) where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+
+            if (e is AggregateException { InnerExceptions: [var only] })
+            {
+                e = only;
+                if (e is T inner)
+                {
+                    return inner;
+                }
+            }
+        }
+
+        return null;
     }
 }

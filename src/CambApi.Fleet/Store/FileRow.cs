@@ -27,6 +27,9 @@ internal sealed class FileRow
     public long? DoneAt { get; set; }
     public long? NextStepAt { get; set; }
 
+    /// <summary>The database's clock when the row was read, where a statement asks for it.</summary>
+    public long ReadAt { get; set; }
+
     public FleetFile ToFile() => new(Sha256, InputPath, FileName, OutDir, OutputName, SizeBytes, AudioSeconds, FleetSql.Parse(State), (int)Attempt, Owner, LeaseUntil,
         TaskId, RunId, Foreground, Background, ErrorCode, LastError, (int)Polls, SubmittedAt, UploadedAt, ProcessedAt, DoneAt, NextStepAt);
 }

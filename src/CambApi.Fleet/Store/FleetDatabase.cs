@@ -23,7 +23,7 @@ public sealed partial record FleetDatabase
     }
 
     /// <summary>The ADO.NET connection string (Npgsql or Microsoft.Data.Sqlite). Internal: it may hold a password.</summary>
-    internal string ConnectionString { get; }
+    internal string ConnectionString { get; private init; }
 
     /// <summary>True for a PostgreSQL server; false for the embedded file.</summary>
     public bool IsPostgres { get; }
@@ -98,6 +98,12 @@ public sealed partial record FleetDatabase
 
         return builder;
     }
+
+    /// <summary>The same database through a pool of at most <paramref name="connections"/> (PostgreSQL; the embedded file has no server to spare).</summary>
+    internal FleetDatabase WithMaxConnections(int connections) => !IsPostgres ? this : this with
+    {
+        ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = Math.Max(1, connections) }.ConnectionString,
+    };
 
     /// <summary>Never the connection string: it may hold a password.</summary>
     public override string ToString() => Where;

@@ -18,6 +18,7 @@ internal static class FleetDatabaseErrors
             (SocketError.TimedOut or SocketError.HostUnreachable or SocketError.NetworkUnreachable, _) => (FleetDatabaseException.NoAnswer, $"cannot reach {database.Where}: no answer"),
             (_, "28P01" or "28000") => (FleetDatabaseException.LoginRefused, $"{database.Where} refused the login"),
             (_, "3D000") => (FleetDatabaseException.NoSuchDatabase, $"{database.Where}: the database does not exist"),
+            (_, "42P01" or "42703") => (FleetDatabaseException.Emptied, $"{database.Where}: the fleet's tables are gone"),
             _ when e is TimeoutException || Find<TimeoutException>(e) is not null => (FleetDatabaseException.NoAnswer, $"cannot reach {database.Where}: no answer in time"),
             _ when e is SqliteException sqlite => (FleetDatabaseException.CannotOpen, $"cannot open {database.Where}: {sqlite.Message.Split('\n')[0]}"),
             _ => (FleetDatabaseException.Failed, $"cannot use {database.Where}: {(postgres?.MessageText ?? e.Message).Split('\n')[0]}"),

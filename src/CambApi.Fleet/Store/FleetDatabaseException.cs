@@ -30,6 +30,9 @@ public sealed class FleetDatabaseException : CambException
     /// <summary>The database was laid out by a newer version of this library: it is left untouched.</summary>
     public const string NewerSchema = "newer_schema";
 
+    /// <summary>The fleet's tables are gone: the database was dropped, emptied or replaced while workers ran.</summary>
+    public const string Emptied = "emptied";
+
     /// <summary>Any other failure of the database.</summary>
     public const string Failed = "failed";
 
@@ -59,6 +62,7 @@ public sealed class FleetDatabaseException : CambException
         NoSuchDatabase => " — create it, or name another in FleetOptions.Database",
         CannotOpen => " — check the folder is writable",
         NewerSchema => " — upgrade CambApi.Fleet on this machine",
+        Emptied => " — restore the database, or submit the files again",
         _ => "",
     };
 }

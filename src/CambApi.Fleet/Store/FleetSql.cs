@@ -12,8 +12,15 @@ internal static class FleetSql
         "foreground AS Foreground, background AS Background, error_code AS ErrorCode, last_error AS LastError, polls AS Polls, submitted_at AS SubmittedAt, " +
         "uploaded_at AS UploadedAt, processed_at AS ProcessedAt, done_at AS DoneAt, next_step_at AS NextStepAt";
 
-    // "Limit" quoted: LIMIT is a keyword in SQLite.
-    public const string GateColumns = "fleet_limit AS \"Limit\", max_limit AS MaxLimit, paused_until AS PausedUntil, throttled AS Throttled";
+    // "Limit" quoted: LIMIT is a keyword in SQLite. The pause and the ceiling's age are read relative to the database's clock
+    // ({now}), so a worker compares them with nothing of its own.
+    public const string GateColumns =
+        "fleet_limit AS \"Limit\", max_limit AS MaxLimit, paused_until AS PausedUntil, throttled AS Throttled, known_ceiling AS KnownCeiling, " +
+        "CASE WHEN paused_until > {now} THEN paused_until - {now} ELSE 0 END AS PausedForMs, " +
+        "CASE WHEN ceiling_seen_at IS NULL THEN NULL ELSE {now} - ceiling_seen_at END AS CeilingAgeMs";
+
+    /// <summary>The gate's row, read in the statement that needs it.</summary>
+    public const string ReadGate = "SELECT " + GateColumns + " FROM camb_fleet_gate WHERE id = 1";
 
     /// <summary>States whose files hold a place at the vendor (the limit counts them).</summary>
     public const string AtTheVendor = "('admitted', 'uploading', 'processing')";

@@ -1,24 +1,18 @@
-using Dapper;
-
 namespace CambApi.Fleet;
 
 /// <summary>
 /// The checkpoint tables, on PostgreSQL (a fleet) or SQLite (one machine), with the same SQL, split by role as Hangfire
 /// splits its storage: <see cref="Files"/> writes (claims, leases, checkpoints, release), <see cref="Gate"/> holds the
-/// fleet's room and pause, <see cref="Monitor"/> reads. All three share <see cref="Database"/>'s connections.
+/// fleet's room and pause, <see cref="Monitor"/> reads. All three share <see cref="Database"/>'s connections, its clock
+/// and its way of meeting an outage.
 /// </summary>
 internal sealed class FleetStore
 {
-    /// <summary>The layout this version writes and reads. A database with a newer one is refused, untouched.</summary>
-    public const int SchemaVersion = 1;
-
-    private readonly TimeProvider _time;
-
-    public FleetStore(FleetDatabase database, TimeProvider time)
+    public FleetStore(FleetDatabase database)
     {
-        (Database, _time) = (database, time);
-        Files = new FleetFiles(database, time);
-        Gate = new FleetGateStore(database, time);
+        Database = database;
+        Files = new FleetFiles(database);
+        Gate = new FleetGateStore(database);
         Monitor = new FleetMonitor(database);
     }
 
@@ -30,47 +24,56 @@ internal sealed class FleetStore
 
     public FleetMonitor Monitor { get; }
 
-    public long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
-
-    /// <summary>Creates the tables on first use; refuses a database laid out by a newer version, touching nothing.</summary>
+    /// <summary>
+    /// Creates the tables on first use and upgrades an older layout in place (one transaction); refuses a database laid
+    /// out by a newer version, touching nothing.
+    /// </summary>
     /// <exception cref="FleetDatabaseException">Unreachable, refused, or newer.</exception>
     public async Task EnsureSchemaAsync(int initialLimit, CancellationToken cancellationToken)
     {
-        await using var connection = await Database.OpenAsync(cancellationToken);
         if (!Database.IsPostgres)
         {
-            // Several worker threads (and processes) write the embedded file: WAL lets readers go on while one writes.
-            await connection.ExecuteAsync("PRAGMA journal_mode=WAL");
+            // Several worker threads (and processes) write the embedded file: WAL lets readers go on while one writes. It
+            // is the file's own setting, and cannot be changed inside a transaction.
+            await Database.ExecuteAsync("PRAGMA journal_mode=WAL", null, cancellationToken);
         }
 
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (Database.IsPostgres)
+        await Database.InTransactionAsync(async session =>
         {
-            // Workers starting together: one of them creates the tables, the others wait and find them.
-            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(7261001)", transaction: transaction);
-        }
-
-        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS camb_fleet_schema (version INTEGER NOT NULL)", transaction: transaction);
-        var version = await connection.ExecuteScalarAsync<long?>("SELECT MAX(version) FROM camb_fleet_schema", transaction: transaction);
-        if (version > SchemaVersion)
-        {
-            throw new FleetDatabaseException(FleetDatabaseException.NewerSchema,
-                $"{Database.Where} was set up by a newer version of CambApi.Fleet (fleet schema {version}; this one knows {SchemaVersion})");
-        }
-
-        if (version is null)
-        {
-            foreach (var statement in FleetSchema.Create)
+            if (Database.IsPostgres)
             {
-                await connection.ExecuteAsync(statement, transaction: transaction);
+                // Workers starting together: one of them creates or upgrades the tables, the others wait and find them.
+                await session.ExecuteAsync("SELECT pg_advisory_xact_lock(7261001)");
             }
 
-            await connection.ExecuteAsync("INSERT INTO camb_fleet_schema (version) VALUES (@SchemaVersion)", new { SchemaVersion }, transaction);
-            await connection.ExecuteAsync(
-                "INSERT INTO camb_fleet_gate (id, fleet_limit, max_limit, paused_until, throttled) VALUES (1, @initialLimit, @initialLimit, 0, 0)",
-                new { initialLimit }, transaction);
-        }
+            await session.ExecuteAsync("CREATE TABLE IF NOT EXISTS camb_fleet_schema (version INTEGER NOT NULL)");
+            var version = await session.ScalarAsync<long?>("SELECT MAX(version) FROM camb_fleet_schema") ?? 0;
+            if (version > FleetSchema.Version)
+            {
+                throw new FleetDatabaseException(FleetDatabaseException.NewerSchema,
+                    $"{Database.Where} was set up by a newer version of CambApi.Fleet (fleet schema {version}; this one knows {FleetSchema.Version})");
+            }
 
-        await transaction.CommitAsync(cancellationToken);
+            if (version == FleetSchema.Version)
+            {
+                return 0;
+            }
+
+            foreach (var statement in FleetSchema.Upgrade((int)version, Database.IsPostgres))
+            {
+                await session.ExecuteAsync(statement);
+            }
+
+            await session.ExecuteAsync("DELETE FROM camb_fleet_schema");
+            await session.ExecuteAsync("INSERT INTO camb_fleet_schema (version) VALUES (@version)", new { version = FleetSchema.Version });
+            if (version == 0)
+            {
+                await session.ExecuteAsync(
+                    "INSERT INTO camb_fleet_gate (id, fleet_limit, max_limit, paused_until, throttled) VALUES (1, @initialLimit, @initialLimit, 0, 0)",
+                    new { initialLimit });
+            }
+
+            return 1;
+        }, holdGate: false, cancellationToken);
     }
 }

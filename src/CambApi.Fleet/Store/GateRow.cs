@@ -1,6 +1,6 @@
 namespace CambApi.Fleet;
 
-/// <summary>The gate's row as Dapper reads it.</summary>
+/// <summary>The gate's row as Dapper reads it, its times relative to the database's clock.</summary>
 internal sealed class GateRow
 {
     public double Limit { get; set; }
@@ -11,5 +11,13 @@ internal sealed class GateRow
 
     public long Throttled { get; set; }
 
-    public FleetGateState ToState() => new(Limit, MaxLimit, PausedUntil, Throttled);
+    public double? KnownCeiling { get; set; }
+
+    /// <summary>How long the pause lasts from now (0: no pause).</summary>
+    public long PausedForMs { get; set; }
+
+    /// <summary>How long ago the vendor last showed where its limit is (null: never).</summary>
+    public long? CeilingAgeMs { get; set; }
+
+    public FleetGateState ToState() => new(Limit, MaxLimit, PausedUntil, Throttled, TimeSpan.FromMilliseconds(PausedForMs), KnownCeiling);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CambApi.Fleet;
 using CambApi.Simulator;
 using Npgsql;
 
@@ -253,13 +254,14 @@ public sealed class FleetProcessTests
         await using (var connection = new NpgsqlConnection(_db))
         {
             await connection.OpenAsync();
-            await using var bump = new NpgsqlCommand("UPDATE camb_fleet_schema SET version = 2", connection);
+            await using var bump = new NpgsqlCommand($"UPDATE camb_fleet_schema SET version = {FleetSchema.Version + 1}", connection);
             await bump.ExecuteNonQueryAsync();
         }
 
         var (exit, output) = await CambToEndAsync(null, "fleet", "work", "--until-idle", "--db", _db);
 
         Assert.That(exit, Is.EqualTo(2));
-        Assert.That(output, Does.Contain("was set up by a newer version of CambApi.Fleet (fleet schema 2; this one knows 1) — upgrade camb on this machine; nothing was changed"));
+        Assert.That(output, Does.Contain(
+            $"was set up by a newer version of CambApi.Fleet (fleet schema {FleetSchema.Version + 1}; this one knows {FleetSchema.Version}) — upgrade camb on this machine; nothing was changed"));
     }
 }

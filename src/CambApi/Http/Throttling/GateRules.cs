@@ -2,16 +2,39 @@ namespace CambApi.Http;
 
 /// <summary>
 /// How the limit on files at the vendor adapts, for one process (<see cref="LocalGate"/>) and for a fleet (in its database)
-/// alike: halved when the vendor says "too many" — once per pause, however many requests it refused in it — and raised by
+/// alike: lowered when the vendor says "too many" — once per pause, however many requests it refused in it — and raised by
 /// one over its size for each accepted upload (additive increase, multiplicative decrease, as TCP does with its window).
+/// A fleet knows more than TCP: how many tasks the vendor held when it refused, which is where the vendor's own limit is.
 /// </summary>
 internal static class GateRules
 {
-    /// <summary>After a refusal that started a new pause.</summary>
+    /// <summary>How long a refusal's lesson (where the vendor's limit is) holds before the limit probes past it again.</summary>
+    public static readonly TimeSpan CeilingMemory = TimeSpan.FromMinutes(5);
+
+    /// <summary>After a refusal that started a new pause: halved.</summary>
     public static double Decrease(double limit) => Math.Max(1, limit / 2);
+
+    /// <summary>
+    /// After a refusal that started a new pause, knowing the vendor held <paramref name="atTheVendor"/> tasks: that is its
+    /// limit, when it is under ours (the vendor counts tasks, and refused one more); otherwise (a refusal of requests, not
+    /// tasks: a rate limit) halved.
+    /// </summary>
+    public static double Decrease(double limit, long atTheVendor) =>
+        atTheVendor > 0 && atTheVendor < Math.Floor(limit) ? atTheVendor : Decrease(limit);
 
     /// <summary>After an accepted upload.</summary>
     public static double Increase(double limit, long ceiling) => Math.Min(ceiling, limit + (1 / limit));
+
+    /// <summary>
+    /// After an accepted upload, remembering where the vendor last refused (<paramref name="knownCeiling"/>, seen
+    /// <paramref name="ceilingAge"/> ago): up to it as usual, past it only once the lesson is older than <see cref="CeilingMemory"/>
+    /// (the vendor may have raised its limit), so a settled limit stays settled instead of being refused again every few files.
+    /// </summary>
+    public static double Increase(double limit, long ceiling, double? knownCeiling, TimeSpan? ceilingAge)
+    {
+        var raised = Increase(limit, ceiling);
+        return knownCeiling is { } known && ceilingAge < CeilingMemory ? Math.Max(limit, Math.Min(raised, known)) : raised;
+    }
 
     /// <summary>How many files may be at the vendor under <paramref name="limit"/>.</summary>
     public static int Room(double limit) => (int)Math.Floor(limit);
