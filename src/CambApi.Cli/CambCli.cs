@@ -105,6 +105,7 @@ internal static partial class CambCli
         var maxInFlight = new Option<int?>("--max-in-flight") { Description = "The vendor's concurrency limit: 429 with Retry-After beyond N tasks in progress", CustomParser = ParseOptionalCount };
         var uploadRate = new Option<long?>("--upload-rate") { Description = "Read uploads at this many bytes a second: 65536, 64k, 1m", CustomParser = ParseRate };
         var requestLog = new Option<string?>("--request-log") { Description = "Append one JSON line per API request (arrival time, method, path, status) to this file" };
+        var stormFile = new Option<string?>("--storm-file") { Description = "While this file exists, answer every API request 429 with Retry-After (a storm another process switches on and off)" };
         // Text here, read in SimulateCommand: naming the simulator's types while parsing would load it for every command.
         var drift = new Option<string?>("--drift")
         {
@@ -115,13 +116,13 @@ internal static partial class CambCli
         var simulateCommand = new Command("simulate", "Run the simulator standalone, playing a scenario; prints its base URL and key (Ctrl+C or SIGTERM stops it)")
         {
             scenarioFile, processing, urlLifetime, outcomes, busyPolls, unavailableUploads, resetPolls, stallPolls, truncatedPolls, retryAfter, storageFaults,
-            maxInFlight, uploadRate, requestLog, drift,
+            maxInFlight, uploadRate, requestLog, drift, stormFile,
         };
         simulateCommand.SetAction((parse, _) => SimulateCommand.RunAsync(console, new SimulateRequest(
             parse.GetValue(scenarioFile), parse.GetValue(processing), parse.GetValue(urlLifetime), parse.GetValue(outcomes) ?? [],
             parse.GetValue(busyPolls), parse.GetValue(unavailableUploads), parse.GetValue(resetPolls), parse.GetValue(stallPolls),
             parse.GetValue(truncatedPolls), parse.GetValue(retryAfter), parse.GetValue(storageFaults) ?? [],
-            parse.GetValue(maxInFlight), parse.GetValue(uploadRate), parse.GetValue(requestLog), parse.GetValue(drift)), cancellationToken));
+            parse.GetValue(maxInFlight), parse.GetValue(uploadRate), parse.GetValue(requestLog), parse.GetValue(drift), parse.GetValue(stormFile)), cancellationToken));
 
         var check = new Command("check", "Run one separation against the service and hold every answer to openapi/ (it costs one separation). Exit 0 matches, 3 a breaking change, 1 could not run")
         {

@@ -20,7 +20,7 @@ public sealed class CambFleet
     private CambFleet(FleetOptions options, FleetStore store, Lazy<JobStorage>? jobs)
     {
         (Options, _store) = (options, store);
-        _jobs = jobs ?? new(() => FleetJobStorage.Create(store.Database, options));
+        _jobs = jobs ?? new(() => FleetJobStorage.Create(store.Database, options), LazyThreadSafetyMode.PublicationOnly); // a failed build is tried again
     }
 
     /// <summary>The settings this fleet was opened with.</summary>

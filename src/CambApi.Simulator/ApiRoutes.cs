@@ -19,9 +19,11 @@ public sealed partial class CambSimulator
             _ => Task.CompletedTask,
         });
         var apis = app.MapGroup("/apis").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.Request.Headers[CambApi.Client.ApiKey.HeaderName].ToString() == _options.ApiKey
-                ? await next(context).ConfigureAwait(false)
-                : FastApiResponses.Detail(401, "Invalid or missing API key"));
+            context.HttpContext.Request.Headers[CambApi.Client.ApiKey.HeaderName].ToString() != _options.ApiKey
+                ? FastApiResponses.Detail(401, "Invalid or missing API key")
+                : _options.Storm?.Invoke() == true
+                    ? new RetryAfter(FastApiResponses.Detail(429, "Too many requests"), (int)Math.Ceiling(_options.StormRetryAfter.TotalSeconds))
+                    : await next(context).ConfigureAwait(false));
 
         apis.MapPost("/audio-separation", CreateAsync).DisableAntiforgery();
         apis.MapGet("/audio-separation/{task_id}", (HttpContext context, string task_id) => StatusAsync(context, task_id));

@@ -46,6 +46,15 @@ public sealed class SimulatorOptions
 
     internal void OnApiRequestRecorded(RecordedRequest request) => ApiRequestRecorded?.Invoke(request);
 
+    /// <summary>
+    /// A 429 storm: while this returns true, every API request with a valid key is refused with 429 and a
+    /// <c>Retry-After</c> of <see cref="StormRetryAfter"/> (no task is created, no status is read). Null: never.
+    /// </summary>
+    public Func<bool>? Storm { get; set; }
+
+    /// <summary>The <c>Retry-After</c> a storm's refusals carry (default 1 s).</summary>
+    public TimeSpan StormRetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Vendor changes to play in every answer (none by default): see <see cref="SimulatedDrift"/>.</summary>
     public SimulatedDrift Drift { get; set; }
 

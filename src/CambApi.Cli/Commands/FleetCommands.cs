@@ -287,6 +287,7 @@ internal static class FleetCommands
             FleetDatabaseException.NoSuchDatabase => " — create it, or name another in --db",
             FleetDatabaseException.CannotOpen => " — check the folder is writable",
             FleetDatabaseException.NewerSchema => " — upgrade camb on this machine",
+            FleetDatabaseException.Emptied => " — restore the database, or submit the files again",
             _ => "",
         },
         // FleetOptions.Database is what --db sets: the library's message names its setting, the line names the option.

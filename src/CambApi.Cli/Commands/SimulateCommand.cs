@@ -18,7 +18,8 @@ internal sealed record SimulateRequest(
     int? MaxInFlight = null,
     long? UploadBytesPerSecond = null,
     string? RequestLog = null,
-    string? Drift = null);
+    string? Drift = null,
+    string? StormFile = null);
 
 /// <summary>Runs the simulator standalone, playing a scenario, and says what each upload will meet.</summary>
 internal static class SimulateCommand
@@ -44,6 +45,12 @@ internal static class SimulateCommand
         options.MaxInFlight = request.MaxInFlight;
         options.UploadBytesPerSecond = request.UploadBytesPerSecond;
         options.Drift = drift;
+        if (request.StormFile is { } storm)
+        {
+            var stormPath = Path.GetFullPath(storm);
+            options.Storm = () => File.Exists(stormPath);
+            options.StormRetryAfter = request.RetryAfter ?? options.StormRetryAfter;
+        }
         using var requestLog = request.RequestLog is { } logPath ? new StreamWriter(logPath, append: true) { AutoFlush = true } : null;
         if (requestLog is not null)
         {

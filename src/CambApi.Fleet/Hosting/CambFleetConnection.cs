@@ -20,7 +20,7 @@ public sealed class CambFleetConnection
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         Store = new FleetStore(_options.ResolveDatabase());
-        _jobs = new(() => FleetJobStorage.Create(Store.Database, _options));
+        _jobs = new(() => FleetJobStorage.Create(Store.Database, _options), LazyThreadSafetyMode.PublicationOnly); // a failed build is tried again
     }
 
     internal FleetStore Store { get; }

@@ -35,6 +35,15 @@ internal static class FleetJobStorage
         };
         // Hangfire's share of the worker's connection budget: its own pool, apart from the fleet's statements.
         var jobs = database.WithMaxConnections(options.ConnectionBudget().Jobs);
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(jobs.ConnectionString, postgres, null), postgres);
+        try
+        {
+            // Hangfire prepares its schema as it is built: a database that is away is tried again briefly, like any statement.
+            return FleetRetry.Brief.RunAsync(_ => Task.FromResult<JobStorage>(
+                new PostgreSqlStorage(new NpgsqlConnectionFactory(jobs.ConnectionString, postgres, null), postgres)), CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException && e is not FleetDatabaseException)
+        {
+            throw FleetDatabaseErrors.Describe(database, e.InnerException ?? e); // one line, never Hangfire's or a provider's type
+        }
     }
 }

@@ -47,9 +47,36 @@ internal sealed class CambProcess : IDisposable
     public static CambProcess Start(string directory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         StartFrom(Path.Combine(BuildOutput, "camb.dll"), directory, environment, args);
 
-    public static CambProcess StartFrom(string cambDll, string directory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static CambProcess StartFrom(string cambDll, string directory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        Launch([], cambDll, directory, environment, args);
+
+    /// <summary>
+    /// Starts camb with a clock of its own, <paramref name="skew"/> off the machine's (Debian's <c>faketime</c>; monotonic time
+    /// shifted alike: elapsed times stay true, as NTP drift and a resumed VM leave them): what a machine whose clock is wrong does to a fleet.
+    /// </summary>
+    public static CambProcess StartSkewed(TimeSpan skew, string directory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var faketime = LocalTools.FakeTime();
+        Assert.That(faketime, Is.Not.Null, LocalTools.FakeTimeMissing);
+        var offset = $"{(skew < TimeSpan.Zero ? "-" : "+")}{(long)Math.Abs(skew.TotalSeconds)}s";
+        // Monotonic time moves by the same offset (a constant shift changes no elapsed time): Npgsql and Hangfire mix the two clocks.
+        var withClock = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        return Launch([faketime!, "-f", offset], Path.Combine(BuildOutput, "camb.dll"), directory, withClock, args);
+    }
+
+    private static CambProcess Launch(string[] prefix, string cambDll, string directory, IReadOnlyDictionary<string, string>? environment, string[] args)
+    {
+        var start = new ProcessStartInfo(prefix.Length > 0 ? prefix[0] : "dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var part in prefix.Skip(1))
+        {
+            start.ArgumentList.Add(part);
+        }
+
+        if (prefix.Length > 0)
+        {
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(cambDll);
         foreach (var arg in args)
         {
@@ -103,7 +130,7 @@ internal sealed class CambProcess : IDisposable
         }
     }
 
-    /// <summary>Sends a POSIX signal (SIGTERM 15, SIGINT 2) with the system's kill, as a service manager would.</summary>
+    /// <summary>Sends a POSIX signal (SIGTERM 15, SIGINT 2, SIGKILL 9, SIGSTOP 19, SIGCONT 18) with the system's kill, as a service manager would.</summary>
     public void Signal(int signal)
     {
         using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;

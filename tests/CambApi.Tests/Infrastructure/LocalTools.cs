@@ -14,6 +14,12 @@ internal static class LocalTools
     public const string ChromiumMissing =
         "Chromium is not on PATH or in /usr/bin: install it (Debian/Ubuntu: apt-get install chromium; .ci/run does it), or run bash build/test.sh --fast";
 
+    public const string FakeTimeMissing =
+        "faketime is not on PATH: install it (Debian/Ubuntu: apt-get install faketime; .ci/run does it), or run bash build/test.sh --fast";
+
+    /// <summary>Debian's faketime (a process with a clock of its own), or null.</summary>
+    public static string? FakeTime() => OnPath("faketime");
+
     /// <summary>The folder holding initdb and pg_ctl, or null.</summary>
     public static string? PostgresBin()
     {

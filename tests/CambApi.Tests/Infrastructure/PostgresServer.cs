@@ -4,31 +4,39 @@ using Npgsql;
 namespace CambApi.Tests;
 
 /// <summary>
-/// A real PostgreSQL server for this test run, from the machine's own installation (<see cref="LocalTools.PostgresBin"/>;
-/// <c>.ci/run</c> installs Debian's package where it is missing): a throwaway
-/// cluster made with initdb in a temporary folder, on a free loopback port, with fsync off; started once, on first use,
-/// and stopped by its PID when the run ends (<see cref="TestRunCleanup"/>). Each test takes a database of its own.
+/// A real PostgreSQL server from the machine's own installation (<see cref="LocalTools.PostgresBin"/>; <c>.ci/run</c>
+/// installs Debian's package where it is missing): a throwaway cluster made with initdb in a temporary folder, on a free
+/// loopback port, with fsync off. <see cref="Instance"/> is the run's server, started once on first use and stopped by its
+/// PID when the run ends (<see cref="TestRunCleanup"/>); each test takes a database of its own on it. A test that stops and
+/// restarts its server (an outage) takes one of its own (<see cref="StartOwn"/>), stopped by its PID when disposed.
 /// </summary>
-internal sealed class PostgresServer
+internal sealed class PostgresServer : IDisposable
 {
     private static readonly Lazy<PostgresServer> Shared = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static bool _started;
 
     private readonly string _folder;
+    private readonly string _bin;
+    private readonly bool _asRoot;
 
-    private PostgresServer(string folder, int port, int pid)
+    private PostgresServer(string folder, string bin, bool asRoot, int port)
     {
-        _folder = folder;
-        Port = port;
-        Pid = pid;
+        (_folder, _bin, _asRoot, Port) = (folder, bin, asRoot, port);
     }
 
     public int Port { get; }
 
-    public int Pid { get; }
+    /// <summary>The postmaster's PID now (it changes with a restart); null while stopped.</summary>
+    public int? Pid => File.Exists(PidFile) ? int.Parse(File.ReadLines(PidFile).First(), System.Globalization.CultureInfo.InvariantCulture) : null;
 
-    /// <summary>The server, started on first use.</summary>
+    private string Data => Path.Combine(_folder, "data");
+
+    private string PidFile => Path.Combine(Data, "postmaster.pid");
+
+    /// <summary>The run's server, started on first use.</summary>
     public static PostgresServer Instance => Shared.Value;
+
+    /// <summary>A server for one test, which may stop and start it; dispose it to stop it for good.</summary>
+    public static PostgresServer StartOwn() => Start();
 
     /// <summary>A new, empty database; its Npgsql connection string.</summary>
     public string CreateDatabase()
@@ -46,6 +54,12 @@ internal sealed class PostgresServer
 
     public string ConnectionString(string database) => $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Timeout=10";
 
+    /// <summary>Stops the server as a failover or an upgrade does (a fast shutdown: sessions are ended); its data stays.</summary>
+    public void Stop() => Run(_asRoot, Path.Combine(_bin, "pg_ctl"), "-D", Data, "-m", "fast", "-w", "-t", "60", "stop");
+
+    /// <summary>Starts it again on the same port.</summary>
+    public void Restart() => Launch(_asRoot, _bin, _folder, Port);
+
     private static PostgresServer Start()
     {
         var bin = LocalTools.PostgresBin();
@@ -59,37 +73,43 @@ internal sealed class PostgresServer
             Run("chown", "-R", "postgres:postgres", folder);
         }
 
-        var data = Path.Combine(folder, "data");
-        Run(asRoot, Path.Combine(bin!, "initdb"), "-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8");
+        Run(asRoot, Path.Combine(bin!, "initdb"), "-D", Path.Combine(folder, "data"), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8");
         var port = LoopbackPorts.Free();
-        Run(asRoot, Path.Combine(bin!, "pg_ctl"), "-D", data, "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "start",
-            "-o", $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
-        var pid = int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
-        _started = true;
-        return new PostgresServer(folder, port, pid);
+        Launch(asRoot, bin!, folder, port);
+        return new PostgresServer(folder, bin!, asRoot, port);
     }
 
-    /// <summary>Stops the server by its PID (a fast shutdown) and removes its folder; nothing if it never started.</summary>
+    private static void Launch(bool asRoot, string bin, string folder, int port) =>
+        Run(asRoot, Path.Combine(bin, "pg_ctl"), "-D", Path.Combine(folder, "data"), "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "start",
+            "-o", $"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200");
+
+    /// <summary>Stops the run's server by its PID (a fast shutdown) and removes its folder; nothing if it never started.</summary>
     public static void StopIfStarted()
     {
-        if (!_started)
+        if (Shared.IsValueCreated)
         {
-            return;
+            Shared.Value.Dispose();
+        }
+    }
+
+    /// <summary>Stops this server by its PID and removes its folder.</summary>
+    public void Dispose()
+    {
+        if (Pid is { } pid)
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                Run("kill", "-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                process.WaitForExit(30_000);
+            }
+            catch (ArgumentException)
+            {
+                // already gone
+            }
         }
 
-        var server = Shared.Value;
-        try
-        {
-            using var process = Process.GetProcessById(server.Pid);
-            Run("kill", "-INT", server.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            process.WaitForExit(30_000);
-        }
-        catch (ArgumentException)
-        {
-            // already gone
-        }
-
-        Directory.Delete(server._folder, recursive: true);
+        Directory.Delete(_folder, recursive: true);
     }
 
     private static void Run(bool asPostgres, string file, params string[] args) =>

@@ -38,6 +38,11 @@ internal sealed class SimulatorProcess : IDisposable
         .Where(l => l.StartsWith("simulator: upload ", StringComparison.Ordinal))
         .Select(l => l.Split(" accepted: ", 2)[1].Split(" -> ", 2)[0]).ToList();
 
+    /// <summary>The task ids the simulator issued so far (one line each: "simulator: upload N accepted: NAME -> task ID").</summary>
+    public IReadOnlyList<string> IssuedTasks => Process.Lines
+        .Where(l => l.StartsWith("simulator: upload ", StringComparison.Ordinal))
+        .Select(l => l.Split(" -> task ", 2)[1].Split(' ', 2)[0]).ToList();
+
     /// <summary>Every API request so far: arrival (Unix ms), method, path, status.</summary>
     public IReadOnlyList<(long ArrivedMs, string Method, string Path, int Status)> Requests =>
         File.Exists(RequestLog)
