@@ -18,6 +18,9 @@ public sealed partial record FleetDatabase
     /// <summary>How a failure is met: a few tries for a command, until the database is back for a worker.</summary>
     internal FleetRetry Retry { get; init; } = FleetRetry.Brief;
 
+    /// <summary>Sees every statement as it is sent, with its parameters (the query-plan test and the benchmark; never set in production).</summary>
+    internal Action<string, DynamicParameters>? Observer { get; init; }
+
     /// <summary>Opens a connection; a failure to open is a <see cref="FleetDatabaseException"/> naming where and what happened.</summary>
     internal async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -95,6 +98,7 @@ internal sealed class FleetSession(FleetDatabase database, DbConnection connecti
     private CommandDefinition Command(string sql, object? parameters)
     {
         var (text, bound) = database.Clock.Apply(sql, parameters, database.IsPostgres);
+        database.Observer?.Invoke(text, bound);
         return new CommandDefinition(text, bound, transaction, cancellationToken: cancellationToken);
     }
 
