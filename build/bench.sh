@@ -9,6 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build tests/CambApi.Benchmarks -c Release -nologo -v:q -clp:NoSummary
+# The fleet's measures at scale need PostgreSQL: a throwaway server when CAMB_FLEET_DB names none (and one is installed).
+only=$(printf '%s\n' "$@" | sed -n '/^--only$/{n;p;}')
+if [ -z "${CAMB_FLEET_DB:-}" ] && { [ -z "$only" ] || [[ "$only" == fleet* ]]; }; then
+  . build/throwaway-postgres.sh
+  start_throwaway_postgres || true
+fi
 # BenchmarkDotNet writes its reports under the current directory: keep them out of the tree.
 artifacts=$(mktemp -d)
-exec dotnet run -c Release --project tests/CambApi.Benchmarks --no-build -- "$@" --artifacts "$artifacts"
+dotnet run -c Release --project tests/CambApi.Benchmarks --no-build -- "$@" --artifacts "$artifacts"

@@ -37,14 +37,15 @@ public static class FleetMeasures
             // One PostgreSQL for every measure: each starts from empty tables.
             await using var connection = new Npgsql.NpgsqlConnection(database);
             await connection.OpenAsync();
-            await using var clear = new Npgsql.NpgsqlCommand($"DROP TABLE IF EXISTS camb_fleet_files, camb_fleet_gate, camb_fleet_schema; DROP SCHEMA IF EXISTS {FleetJobStorage.PostgresSchema} CASCADE", connection);
+            await using var clear = new Npgsql.NpgsqlCommand($"DROP TABLE IF EXISTS camb_fleet_files, camb_fleet_gate, camb_fleet_schema, camb_fleet_counts, camb_fleet_minutes, camb_fleet_attempts, camb_fleet_workers; " +
+                $"DROP FUNCTION IF EXISTS camb_fleet_track(); DROP SCHEMA IF EXISTS {FleetJobStorage.PostgresSchema} CASCADE", connection);
             await clear.ExecuteNonQueryAsync();
         }
 
         return await CambFleet.OpenAsync(new FleetOptions { Database = database, EmbeddedFolder = folder, FleetLimit = limit, OverdueAfter = TimeSpan.FromSeconds(30) });
     }
 
-    private static string Inputs(string folder, int count)
+    internal static string Inputs(string folder, int count)
     {
         var input = Directory.CreateDirectory(Path.Combine(folder, "in")).FullName;
         for (var i = 0; i < count; i++)

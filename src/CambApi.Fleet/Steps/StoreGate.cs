@@ -34,9 +34,9 @@ internal sealed class StoreGate(FleetGateStore gate, TimeProvider time) : IThrot
     public async Task<TimeSpan> PausedForAsync(CancellationToken cancellationToken) =>
         TimeSpan.FromMilliseconds(Math.Max(0, await PausedUntilAsync(cancellationToken) - time.GetUtcNow().ToUnixTimeMilliseconds()));
 
-    public async Task<double> ThrottledAsync(TimeSpan retryAfter, CancellationToken cancellationToken)
+    public async Task<double> ThrottledAsync(TimeSpan retryAfter, bool uploadRefused, CancellationToken cancellationToken)
     {
-        var state = await gate.ThrottledAsync(retryAfter, cancellationToken);
+        var state = await gate.ThrottledAsync(retryAfter, uploadRefused, cancellationToken);
         Remember(state);
         return state.Limit;
     }

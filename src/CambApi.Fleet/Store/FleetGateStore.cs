@@ -13,26 +13,31 @@ internal sealed class FleetGateStore(FleetDatabase database)
 
     /// <summary>
     /// The vendor said "too many" (429/503 with Retry-After): every worker pauses until then; once per pause, however many
-    /// requests were refused in it, the limit comes down to what the vendor held (<see cref="GateRules.Decrease(double, long)"/>),
-    /// and admitted files over the new limit go back in line, so the fleet is over the limit for no longer than the pause.
+    /// requests were refused in it, the limit comes down — for a refused upload, to what the vendor held (its task limit,
+    /// <see cref="GateRules.Decrease(double, long)"/>), remembered for a while so the limit does not probe past it again at once;
+    /// otherwise halved. A refused status read shows the vendor limits requests, not tasks: what was learned of its task
+    /// limit is dropped, so a storm leaves no lesson behind. Admitted files over the new limit go back in line, so the fleet
+    /// is over the limit for no longer than the pause.
     /// </summary>
-    public Task<FleetGateState> ThrottledAsync(TimeSpan retryAfter, CancellationToken cancellationToken) =>
+    public Task<FleetGateState> ThrottledAsync(TimeSpan retryAfter, bool uploadRefused, CancellationToken cancellationToken) =>
         database.InTransactionAsync(async session =>
         {
             var gate = await session.SingleAsync<GateRow>(FleetSql.ReadGate);
             var newPause = gate.PausedForMs <= 0;
             var limit = gate.Limit;
+            var learned = false;
             if (newPause)
             {
-                var held = await session.ScalarAsync<long>("SELECT COALESCE(SUM(files), 0) FROM camb_fleet_counts WHERE state = 'processing'");
+                var held = uploadRefused ? await session.ScalarAsync<long>("SELECT COALESCE(SUM(files), 0) FROM camb_fleet_counts WHERE state = 'processing'") : 0;
+                learned = uploadRefused && GateRules.Learns(gate.Limit, held);
                 limit = GateRules.Decrease(gate.Limit, held);
             }
 
             var after = (long)retryAfter.TotalMilliseconds;
+            var lesson = learned ? ", known_ceiling = @limit, ceiling_seen_at = {now}" : uploadRefused ? "" : ", known_ceiling = NULL, ceiling_seen_at = NULL";
             await session.ExecuteAsync(
                 "UPDATE camb_fleet_gate SET fleet_limit = @limit, throttled = throttled + 1, " +
-                "paused_until = CASE WHEN paused_until > {now} + @after THEN paused_until ELSE {now} + @after END" +
-                (newPause ? ", known_ceiling = @limit, ceiling_seen_at = {now}" : "") + " WHERE id = 1",
+                "paused_until = CASE WHEN paused_until > {now} + @after THEN paused_until ELSE {now} + @after END" + lesson + " WHERE id = 1",
                 new { limit, after });
             await session.ExecuteAsync(
                 "INSERT INTO camb_fleet_minutes (minute, refused) VALUES ({now} / 60000, 1) " +

@@ -84,11 +84,11 @@ public sealed class FleetStoreTests(string kind)
         Assert.That(first.Select(f => f.Sha256), Is.EqualTo(new[] { "f00", "f01", "f02", "f03" }), "the oldest, up to the limit of 4");
         Assert.That(second, Is.Empty, "no room until one leaves the vendor");
 
-        var gate = await _store.Gate.ThrottledAsync(TimeSpan.FromSeconds(5), CancellationToken.None);
+        var gate = await _store.Gate.ThrottledAsync(TimeSpan.FromSeconds(5), uploadRefused: true, CancellationToken.None);
         Assert.That((gate.Limit, gate.PausedUntil, gate.PausedFor), Is.EqualTo((2.0, Now + 5000, TimeSpan.FromSeconds(5))), "halved (the vendor held nothing yet), paused until Retry-After");
         Assert.That((await _store.Monitor.StatusAsync(CancellationToken.None)).Counts[FleetFileState.Admitted], Is.EqualTo(2),
             "the admitted files over the new limit went back in line");
-        await _store.Gate.ThrottledAsync(TimeSpan.FromSeconds(3), CancellationToken.None);
+        await _store.Gate.ThrottledAsync(TimeSpan.FromSeconds(3), uploadRefused: true, CancellationToken.None);
         Assert.That((await _store.Gate.ReadAsync(CancellationToken.None)).Limit, Is.EqualTo(2.0), "one decrease per pause, however many were refused");
         Assert.That(await _store.Files.AdmitAsync(CancellationToken.None), Is.Empty, "nothing is admitted in a pause");
     }
@@ -106,7 +106,7 @@ public sealed class FleetStoreTests(string kind)
             await _store.Files.RecordTaskAsync(claim.Sha256, claim.Attempt, $"t{i}", TimeSpan.FromSeconds(5), CancellationToken.None);
         }
 
-        var gate = await _store.Gate.ThrottledAsync(TimeSpan.FromSeconds(2), CancellationToken.None);
+        var gate = await _store.Gate.ThrottledAsync(TimeSpan.FromSeconds(2), uploadRefused: true, CancellationToken.None);
         Assert.That((gate.Limit, gate.KnownCeiling), Is.EqualTo((3.0, 3.0)), "the 4th was refused while 3 were processing");
 
         _time.Advance(TimeSpan.FromSeconds(3));
@@ -119,6 +119,28 @@ public sealed class FleetStoreTests(string kind)
         _time.Advance(TimeSpan.FromMinutes(5));
         await _store.Gate.AcceptedAsync(CancellationToken.None);
         Assert.That((await _store.Gate.ReadAsync(CancellationToken.None)).Limit, Is.GreaterThan(3.0).And.LessThan(4.0), "then slowly past it (the vendor may have raised it)");
+    }
+
+    /// <summary>A storm refuses status reads too: that is a limit on requests, so what was learned of the task limit is dropped.</summary>
+    [Test]
+    public async Task A_refused_status_read_drops_the_lesson_so_a_storm_leaves_nothing_behind()
+    {
+        await _store.Gate.SetMaxLimitAsync(8, CancellationToken.None);
+        await _store.Database.ExecuteAsync("UPDATE camb_fleet_gate SET fleet_limit = 8", null, CancellationToken.None);
+        var claim = await ClaimedAsync("p0");
+        await _store.Files.RecordTaskAsync(claim.Sha256, claim.Attempt, "t0", TimeSpan.FromSeconds(5), CancellationToken.None);
+        Assert.That((await _store.Gate.ThrottledAsync(TimeSpan.FromSeconds(1), uploadRefused: true, CancellationToken.None)).KnownCeiling, Is.EqualTo(1.0));
+
+        var storm = await _store.Gate.ThrottledAsync(TimeSpan.FromSeconds(1), uploadRefused: false, CancellationToken.None);
+
+        Assert.That((storm.Limit, storm.KnownCeiling), Is.EqualTo((1.0, (double?)null)), "same pause: no second decrease, but the lesson is gone");
+        _time.Advance(TimeSpan.FromSeconds(2));
+        for (var i = 0; i < 3; i++)
+        {
+            await _store.Gate.AcceptedAsync(CancellationToken.None);
+        }
+
+        Assert.That((await _store.Gate.ReadAsync(CancellationToken.None)).Limit, Is.GreaterThan(2.0), "the limit grows back at once");
     }
 
     /// <summary>The fencing token, and a late answer: adopted when no newer claim took the file, noted with the truth otherwise.</summary>

@@ -22,8 +22,8 @@ public sealed class GateTests
             places.Add(await gate.EnterAsync(CancellationToken.None));
         }
 
-        Assert.That(await gate.ThrottledAsync(TimeSpan.FromSeconds(5), CancellationToken.None), Is.EqualTo(4.0));
-        Assert.That(await gate.ThrottledAsync(TimeSpan.FromSeconds(2), CancellationToken.None), Is.EqualTo(4.0), "the same pause: no second halving");
+        Assert.That(await gate.ThrottledAsync(TimeSpan.FromSeconds(5), uploadRefused: true, CancellationToken.None), Is.EqualTo(4.0));
+        Assert.That(await gate.ThrottledAsync(TimeSpan.FromSeconds(2), uploadRefused: true, CancellationToken.None), Is.EqualTo(4.0), "the same pause: no second halving");
         foreach (var place in places)
         {
             place.Dispose();

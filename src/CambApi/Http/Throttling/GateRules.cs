@@ -19,8 +19,10 @@ internal static class GateRules
     /// limit, when it is under ours (the vendor counts tasks, and refused one more); otherwise (a refusal of requests, not
     /// tasks: a rate limit) halved.
     /// </summary>
-    public static double Decrease(double limit, long atTheVendor) =>
-        atTheVendor > 0 && atTheVendor < Math.Floor(limit) ? atTheVendor : Decrease(limit);
+    public static double Decrease(double limit, long atTheVendor) => Learns(limit, atTheVendor) ? atTheVendor : Decrease(limit);
+
+    /// <summary>True when a refused upload, with <paramref name="atTheVendor"/> tasks held, shows where the vendor's task limit is.</summary>
+    public static bool Learns(double limit, long atTheVendor) => atTheVendor > 0 && atTheVendor < Math.Floor(limit);
 
     /// <summary>After an accepted upload.</summary>
     public static double Increase(double limit, long ceiling) => Math.Min(ceiling, limit + (1 / limit));

@@ -9,6 +9,10 @@ internal interface IThrottleGate
     /// <summary>When every API request may go again (Unix milliseconds; in the past when there is no pause).</summary>
     Task<long> PausedUntilAsync(CancellationToken cancellationToken);
 
-    /// <summary>The vendor refused a request and asked for <paramref name="retryAfter"/>: pause everyone, lower the limit. Returns the new limit.</summary>
-    Task<double> ThrottledAsync(TimeSpan retryAfter, CancellationToken cancellationToken);
+    /// <summary>
+    /// The vendor refused a request and asked for <paramref name="retryAfter"/>: pause everyone, lower the limit. Returns the
+    /// new limit. <paramref name="uploadRefused"/>: the refused request was an upload (what a limit on tasks refuses); a
+    /// refused status read says the vendor limits requests instead.
+    /// </summary>
+    Task<double> ThrottledAsync(TimeSpan retryAfter, bool uploadRefused, CancellationToken cancellationToken);
 }

@@ -65,7 +65,7 @@ internal sealed class LocalGate(int ceiling, TimeProvider time) : IThrottleGate,
         }
     }
 
-    public Task<double> ThrottledAsync(TimeSpan retryAfter, CancellationToken cancellationToken)
+    public Task<double> ThrottledAsync(TimeSpan retryAfter, bool uploadRefused, CancellationToken cancellationToken)
     {
         lock (_lock)
         {

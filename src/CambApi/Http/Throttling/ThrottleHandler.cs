@@ -24,7 +24,8 @@ internal sealed class ThrottleHandler(IThrottleGate gate, TimeProvider time, Act
         if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable &&
             RetryAfter.From(response.Headers, time.GetUtcNow()) is { } retryAfter)
         {
-            var limit = await gate.ThrottledAsync(retryAfter, cancellationToken).ConfigureAwait(false);
+            var limit = await gate.ThrottledAsync(retryAfter, uploadRefused: request.Method == HttpMethod.Post && request.Content is MultipartFormDataContent,
+                cancellationToken).ConfigureAwait(false);
             report($"the service asked to slow down (HTTP {(int)response.StatusCode}): requests pause {retryAfter.TotalSeconds:0.#} s; " +
                    $"files at the vendor now at most {GateRules.Room(limit)}");
         }
