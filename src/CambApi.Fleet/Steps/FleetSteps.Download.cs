@@ -31,17 +31,28 @@ internal sealed partial class FleetSteps
     {
         // Tracks an earlier attempt of ours wrote (recorded as each landed) may be replaced; anything else in the folder may not.
         var ours = new HashSet<string>(new[] { claimed.Foreground, claimed.Background }.OfType<string>(), StringComparer.Ordinal);
+        var recorded = new List<Task>();
         var options = new SeparateFileOptions
         {
             OutputName = claimed.OutputName,
             MayReplace = ours.Contains,
-            // The library calls this on its own flow, one track at a time; the row must hold the path before the next step can
-            // need it, so the write is awaited here rather than fired off.
-            TrackWritten = written => _store.Files.RecordTrackAsync(claimed.Sha256, written.Track, written.Path, _abandon.Token).GetAwaiter().GetResult(),
+            // The library calls this on its own flow, one track at a time. The row must hold each path before any later step
+            // can need it (the hand-back or the end below), so the writes are awaited there — never by blocking this callback,
+            // which would hold a thread while the database is slow.
+            TrackWritten = written => recorded.Add(_store.Files.RecordTrackAsync(claimed.Sha256, written.Track, written.Path, _abandon.Token)),
         };
         try
         {
-            var files = await _client.FinishSeparationAsync(new SeparationCheckpoint(claimed.TaskId, claimed.RunId), claimed.OutDir, options, cancellationToken);
+            SeparatedFiles files;
+            try
+            {
+                files = await _client.FinishSeparationAsync(new SeparationCheckpoint(claimed.TaskId, claimed.RunId), claimed.OutDir, options, cancellationToken);
+            }
+            finally
+            {
+                await Task.WhenAll(recorded);
+            }
+
             await _store.Files.MarkDoneAsync(claimed.Sha256, Owner, _abandon.Token);
             Report(claimed, $"done: {files.ForegroundPath}, {files.BackgroundPath}");
         }

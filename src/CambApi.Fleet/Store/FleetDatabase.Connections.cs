@@ -18,6 +18,13 @@ public sealed partial record FleetDatabase
     /// <summary>How a failure is met: a few tries for a command, until the database is back for a worker.</summary>
     internal FleetRetry Retry { get; init; } = FleetRetry.Brief;
 
+    /// <summary>
+    /// One place in line per pooled connection: an operation waits here for its turn, however long, instead of in
+    /// Npgsql's pool, whose wait ends with a timeout after <c>Timeout</c> seconds — which, after a restart brings every
+    /// waiting operation back at once, would read as the database being away. Shared by every copy of this record.
+    /// </summary>
+    internal SemaphoreSlim? Connections { get; init; }
+
     /// <summary>Sees every statement as it is sent, with its parameters (the query-plan test and the benchmark; never set in production).</summary>
     internal Action<string, DynamicParameters>? Observer { get; init; }
 
@@ -82,7 +89,23 @@ public sealed partial record FleetDatabase
     {
         try
         {
-            return await Retry.RunAsync(operation, cancellationToken);
+            return await Retry.RunAsync(async token =>
+            {
+                if (Connections is not { } line)
+                {
+                    return await operation(token);
+                }
+
+                await line.WaitAsync(token); // each try takes its turn; the wait between tries holds none
+                try
+                {
+                    return await operation(token);
+                }
+                finally
+                {
+                    line.Release();
+                }
+            }, cancellationToken);
         }
         catch (Exception e) when (e is not FleetDatabaseException && e is not OperationCanceledException &&
                                   (e is DbException || FleetRetry.IsFatal(e) || FleetRetry.IsTransient(e)))

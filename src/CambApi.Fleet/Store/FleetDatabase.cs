@@ -103,6 +103,7 @@ public sealed partial record FleetDatabase
     internal FleetDatabase WithMaxConnections(int connections) => !IsPostgres ? this : this with
     {
         ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = Math.Max(1, connections) }.ConnectionString,
+        Connections = new SemaphoreSlim(Math.Max(1, connections)),
     };
 
     /// <summary>Never the connection string: it may hold a password.</summary>

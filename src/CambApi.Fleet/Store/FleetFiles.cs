@@ -112,7 +112,7 @@ internal sealed class FleetFiles(FleetDatabase database)
         database.InTransactionAsync(async session =>
         {
             var due = await session.ScalarAsync<long?>(
-                "UPDATE camb_fleet_files SET state = 'processing', task_id = @taskId, uploaded_at = {now}, processed_at = NULL, owner = NULL, lease_until = NULL, " +
+                "UPDATE camb_fleet_files SET state = 'processing', task_id = @taskId, uploaded_at = {now}, processed_at = NULL, last_pending_at = NULL, owner = NULL, lease_until = NULL, " +
                 "next_step_at = {now} + @firstPoll, error_code = NULL, last_error = NULL, updated_at = {now} " +
                 "WHERE sha256 = @sha256 AND attempt = @attempt AND state IN ('uploading', 'uncertain', 'new', 'admitted') RETURNING next_step_at",
                 new { sha256, attempt, taskId, firstPoll = (long)firstPoll.TotalMilliseconds });
@@ -191,8 +191,9 @@ internal sealed class FleetFiles(FleetDatabase database)
         database.InTransactionAsync(async session =>
         {
             await session.ExecuteAsync(
-                "UPDATE camb_fleet_attempts SET outcome = 'expired' WHERE outcome IS NULL AND (sha256, attempt) IN " +
-                "(SELECT sha256, attempt FROM camb_fleet_files WHERE state = 'uploading' AND lease_until < {now})");
+                // A join, not "(sha256, attempt) IN (…)": PostgreSQL would hash the whole attempts table for it.
+                "UPDATE camb_fleet_attempts SET outcome = 'expired' FROM camb_fleet_files AS f WHERE f.state = 'uploading' AND f.lease_until < {now} " +
+                "AND camb_fleet_attempts.sha256 = f.sha256 AND camb_fleet_attempts.attempt = f.attempt AND camb_fleet_attempts.outcome IS NULL");
             return await session.FilesAsync(
                 "UPDATE camb_fleet_files SET state = 'uncertain', owner = NULL, lease_until = NULL, error_code = @code, " +
                 "last_error = @message, updated_at = {now} WHERE state = 'uploading' AND lease_until < {now} RETURNING " + Columns,
@@ -208,7 +209,7 @@ internal sealed class FleetFiles(FleetDatabase database)
     /// </summary>
     public Task<long?> RecordPollAsync(string sha256, long? wasDueAt, TimeSpan next, CancellationToken cancellationToken) =>
         database.ScalarAsync<long?>(
-            "UPDATE camb_fleet_files SET polls = polls + 1, next_step_at = {now} + @next, updated_at = {now} " +
+            "UPDATE camb_fleet_files SET polls = polls + 1, last_pending_at = {now}, next_step_at = {now} + @next, updated_at = {now} " +
             "WHERE sha256 = @sha256 AND state = 'processing' AND (next_step_at = @wasDueAt OR (next_step_at IS NULL AND @wasDueAt IS NULL)) RETURNING next_step_at",
             new { sha256, wasDueAt, next = (long)next.TotalMilliseconds }, cancellationToken);
 
@@ -271,12 +272,17 @@ internal sealed class FleetFiles(FleetDatabase database)
     public Task<IReadOnlyList<FleetReleased>> ReleaseAsync(string? sha256Prefix, CancellationToken cancellationToken) =>
         database.InTransactionAsync<IReadOnlyList<FleetReleased>>(async session =>
         {
-            var which = sha256Prefix is null ? "state = 'uncertain'" : "state IN ('uncertain', 'failed') AND sha256 LIKE @prefix";
-            var parameters = new { prefix = sha256Prefix + "%" };
+            // A prefix as a range of the key (hex sorts the same in every collation), so the primary key serves it.
+            string Which(string table) => sha256Prefix is null
+                ? $"{table}state = 'uncertain'"
+                : $"{table}state IN ('uncertain', 'failed') AND {table}sha256 >= @low AND {table}sha256 <= @high";
+            var which = Which("");
+            var parameters = new { low = sha256Prefix ?? "", high = (sha256Prefix ?? "").PadRight(64, 'f') };
             var before = await session.FilesAsync($"SELECT {Columns} FROM camb_fleet_files WHERE {which} ORDER BY submitted_at", parameters);
             await session.ExecuteAsync(
-                "UPDATE camb_fleet_attempts SET outcome = 'released' WHERE (sha256, attempt) IN " +
-                $"(SELECT sha256, attempt FROM camb_fleet_files WHERE {which} AND state = 'uncertain') AND (outcome IS NULL OR outcome IN ('expired', '{FleetReasons.UploadInterrupted}', '{FleetReasons.UploadUnanswered}'))",
+                $"UPDATE camb_fleet_attempts SET outcome = 'released' FROM camb_fleet_files AS f WHERE {Which("f.")} AND f.state = 'uncertain' " +
+                "AND camb_fleet_attempts.sha256 = f.sha256 AND camb_fleet_attempts.attempt = f.attempt " +
+                $"AND (camb_fleet_attempts.outcome IS NULL OR camb_fleet_attempts.outcome IN ('expired', '{FleetReasons.UploadInterrupted}', '{FleetReasons.UploadUnanswered}'))",
                 parameters);
             await session.ExecuteAsync(
                 $"UPDATE camb_fleet_files SET state = 'ready', owner = NULL, lease_until = NULL, error_code = NULL, last_error = NULL, next_step_at = {{now}}, updated_at = {{now}} " +

@@ -39,16 +39,23 @@ internal sealed class FleetMonitor(FleetDatabase database)
         }, cancellationToken);
 
     /// <summary>
-    /// Seconds of processing per second of audio, over the last finished files that have both (null before three): read
-    /// through the index on the finishing time, newest first, so it is twenty rows whatever the table holds.
+    /// Seconds of processing per second of audio, over the last twenty finished files that have both (null before three):
+    /// read through the index on the finishing time, newest first, so it is twenty rows whatever the table holds.
     /// </summary>
+    /// <remarks>
+    /// A status read is never early: a task ended somewhere between the last read that found it pending (or its upload) and
+    /// the read that found it done, so each file counts the middle of that span, and the fleet takes the lower quartile.
+    /// Every delay a fault adds (an outage, a storm, a frozen worker) lands at the high end, and a prediction that ran long
+    /// halves itself with the next file it finds already done: a fault's aftermath does not stretch the next files' schedule.
+    /// </remarks>
     public Task<double?> ProcessingRateAsync(CancellationToken cancellationToken) =>
         database.WithConnectionAsync(async session =>
         {
             var rates = (await session.QueryAsync<double>(
-                    "SELECT (processed_at - uploaded_at) / 1000.0 / audio_seconds FROM camb_fleet_files " +
-                    "WHERE processed_at IS NOT NULL AND uploaded_at IS NOT NULL AND audio_seconds > 0 AND processed_at > uploaded_at ORDER BY processed_at DESC LIMIT 20"))
+                    "SELECT ((CASE WHEN last_pending_at > uploaded_at THEN last_pending_at ELSE uploaded_at END + processed_at) / 2.0 - uploaded_at) / 1000.0 / audio_seconds " +
+                    "FROM camb_fleet_files WHERE processed_at IS NOT NULL AND uploaded_at IS NOT NULL AND audio_seconds > 0 AND processed_at > uploaded_at " +
+                    "ORDER BY processed_at DESC LIMIT 20"))
                 .Order().ToList();
-            return rates.Count < 3 ? (double?)null : rates[rates.Count / 2]; // the median: one outlier does not move the schedule
+            return rates.Count < 3 ? (double?)null : rates[rates.Count / 4];
         }, cancellationToken);
 }

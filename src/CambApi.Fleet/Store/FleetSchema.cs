@@ -99,6 +99,7 @@ internal static class FleetSchema
             line TEXT NULL)
         """,
         "ALTER TABLE camb_fleet_gate ADD COLUMN known_ceiling DOUBLE PRECISION NULL",
+        "ALTER TABLE camb_fleet_files ADD COLUMN last_pending_at BIGINT NULL",
         "ALTER TABLE camb_fleet_gate ADD COLUMN ceiling_seen_at BIGINT NULL",
         // What the triggers would have counted, for a database that already holds files (an upgrade from version 1).
         """

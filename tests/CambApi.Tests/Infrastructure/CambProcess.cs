@@ -51,17 +51,20 @@ internal sealed class CambProcess : IDisposable
         Launch([], cambDll, directory, environment, args);
 
     /// <summary>
-    /// Starts camb with a clock of its own, <paramref name="skew"/> off the machine's (Debian's <c>faketime</c>; monotonic time
-    /// shifted alike: elapsed times stay true, as NTP drift and a resumed VM leave them): what a machine whose clock is wrong does to a fleet.
+    /// Starts camb with a clock of its own, <paramref name="skew"/> off the machine's (libfaketime preloaded; monotonic time
+    /// shifted alike, so elapsed times stay true, as NTP drift and a resumed VM leave them): what a machine whose clock is
+    /// wrong does to a fleet. The process is camb itself, so signals reach it.
     /// </summary>
     public static CambProcess StartSkewed(TimeSpan skew, string directory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var faketime = LocalTools.FakeTime();
-        Assert.That(faketime, Is.Not.Null, LocalTools.FakeTimeMissing);
-        var offset = $"{(skew < TimeSpan.Zero ? "-" : "+")}{(long)Math.Abs(skew.TotalSeconds)}s";
-        // Monotonic time moves by the same offset (a constant shift changes no elapsed time): Npgsql and Hangfire mix the two clocks.
-        var withClock = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
-        return Launch([faketime!, "-f", offset], Path.Combine(BuildOutput, "camb.dll"), directory, withClock, args);
+        var library = LocalTools.FakeTimeLibrary();
+        Assert.That(library, Is.Not.Null, LocalTools.FakeTimeMissing);
+        var withClock = new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["LD_PRELOAD"] = library!,
+            ["FAKETIME"] = $"{(skew < TimeSpan.Zero ? "-" : "+")}{(long)Math.Abs(skew.TotalSeconds)}s",
+        };
+        return Launch([], Path.Combine(BuildOutput, "camb.dll"), directory, withClock, args);
     }
 
     private static CambProcess Launch(string[] prefix, string cambDll, string directory, IReadOnlyDictionary<string, string>? environment, string[] args)

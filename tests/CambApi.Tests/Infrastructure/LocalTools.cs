@@ -15,10 +15,17 @@ internal static class LocalTools
         "Chromium is not on PATH or in /usr/bin: install it (Debian/Ubuntu: apt-get install chromium; .ci/run does it), or run bash build/test.sh --fast";
 
     public const string FakeTimeMissing =
-        "faketime is not on PATH: install it (Debian/Ubuntu: apt-get install faketime; .ci/run does it), or run bash build/test.sh --fast";
+        "libfaketime is not installed: install it (Debian/Ubuntu: apt-get install faketime; .ci/run does it), or run bash build/test.sh --fast";
 
-    /// <summary>Debian's faketime (a process with a clock of its own), or null.</summary>
-    public static string? FakeTime() => OnPath("faketime");
+    /// <summary>
+    /// libfaketime (Debian's faketime package), preloaded into a process to give it a clock of its own, or null. The
+    /// library itself rather than the faketime program: the program runs the command as its child, so a signal sent to
+    /// the process a test started would stop the wrapper and leave the worker running.
+    /// </summary>
+    public static string? FakeTimeLibrary() =>
+        new[] { "/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib" }
+            .SelectMany(lib => new[] { Path.Combine(lib, "faketime", "libfaketimeMT.so.1"), Path.Combine(lib, "faketime", "libfaketime.so.1") })
+            .FirstOrDefault(File.Exists);
 
     /// <summary>The folder holding initdb and pg_ctl, or null.</summary>
     public static string? PostgresBin()
