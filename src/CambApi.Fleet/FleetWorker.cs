@@ -66,7 +66,9 @@ internal sealed class FleetWorker(FleetStore store, JobStorage storage, FleetOpt
                         break;
                     }
 
-                    if (untilIdle && await worker.Monitor.UnfinishedAsync(stop) == 0)
+                    // An upload of this worker's own still under way counts as work, though its row may read uncertain
+                    // (another worker declared it so during an outage): its answer is adopted when it comes.
+                    if (untilIdle && runtime.UploadsInProgress == 0 && await worker.Monitor.UnfinishedAsync(stop) == 0)
                     {
                         break;
                     }

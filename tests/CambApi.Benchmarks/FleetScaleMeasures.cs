@@ -27,7 +27,11 @@ public static class FleetScaleMeasures
         }
 
         var lines = new List<string>();
-        lines.AddRange(await StatementsAsync(server, rows, repetitions));
+        if (rows > 0)
+        {
+            lines.AddRange(await StatementsAsync(server, rows, repetitions));
+        }
+
         foreach (var (files, limit) in throughput)
         {
             lines.AddRange(await ThroughputAsync(server, files, limit, processing));

@@ -28,7 +28,7 @@ if (args is ["--slow-drip", var dripVariant, var calls, var dripUrl])
 
 var quick = args.Contains("--quick");
 var smoke = args.Contains("--smoke");
-// --only per-call|transfers|slow-drip|polling|cold-start|fleet|fleet-scale: one part of the suite.
+// --only per-call|transfers|slow-drip|polling|cold-start|fleet|fleet-scale|fleet-throughput: one part of the suite.
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 var rest = args.Where((a, i) => a is not ("--quick" or "--smoke" or "--only") && (i == 0 || args[i - 1] != "--only")).ToArray();
 var summaries = only is null or "per-call" ? Bench.Run(smoke ? Bench.Smoke : quick ? Job.ShortRun : Job.Default, rest, quick) : [];
@@ -71,6 +71,13 @@ if (only is null or "fleet")
     Console.WriteLine(smoke
         ? await FleetMeasures.RunAsync(files: 20, waiting: 10, throughputFiles: 8, watch: TimeSpan.FromSeconds(1), processing: TimeSpan.FromSeconds(2))
         : await FleetMeasures.RunAsync(files: 10_000, waiting: 1_000, throughputFiles: 40, watch: TimeSpan.FromSeconds(90), processing: TimeSpan.FromSeconds(30)));
+}
+
+if (only is "fleet-throughput")
+{
+    // Throughput alone (no million-row seeding): for looking into where its time goes.
+    Console.WriteLine(await FleetScaleMeasures.RunAsync(rows: 0, repetitions: 0, throughput: [(400, 50)], processing: TimeSpan.FromSeconds(10),
+        vendorFiles: 12, vendorProcessing: TimeSpan.FromSeconds(4)));
 }
 
 if (only is null or "fleet" or "fleet-scale")

@@ -111,8 +111,8 @@ public sealed class FleetFaultTests
 
         using var a = Camb(simulator, "fleet", "work", "--until-idle", "--db", _db);
         using var b = Camb(simulator, "fleet", "work", "--until-idle", "--db", _db);
-        await a.WaitForLineAsync(l => l.Contains(": uploaded (task ", StringComparison.Ordinal), Bound, "worker A's first upload");
-        await b.WaitForLineAsync(l => l.Contains(": uploaded (task ", StringComparison.Ordinal), Bound, "worker B's first upload");
+        // The outage starts with the fleet's first paid upload, whichever worker made it (both stay until all 12 are done).
+        await CambProcess.WaitForLineInAnyAsync([a, b], l => l.Contains(": uploaded (task ", StringComparison.Ordinal), Bound, "first upload");
 
         server.Stop();
         var lost = $"camb: lost PostgreSQL at 127.0.0.1:{server.Port}";

@@ -133,6 +133,33 @@ internal sealed class CambProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// The first line that <paramref name="match"/> accepts in any of <paramref name="processes"/>: for an event the fleet
+    /// shares (the first upload, by whichever worker claimed first; which one starts sooner is the machine's business).
+    /// </summary>
+    public static async Task<string> WaitForLineInAnyAsync(IReadOnlyList<CambProcess> processes, Func<string, bool> match, TimeSpan within, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            foreach (var process in processes)
+            {
+                if (process.Lines.FirstOrDefault(match) is { } line)
+                {
+                    return line;
+                }
+            }
+
+            if (processes.All(p => p.HasExited) || deadline.Elapsed > within)
+            {
+                Assert.Fail($"no {what} within {within.TotalSeconds} s:\n" + string.Join("\n---\n", processes.Select(p => p.Output)));
+            }
+
+            // Waits for any new line (each process's own signal would be consumed by one waiter; a short poll is simpler).
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
     /// <summary>Sends a POSIX signal (SIGTERM 15, SIGINT 2, SIGKILL 9, SIGSTOP 19, SIGCONT 18) with the system's kill, as a service manager would.</summary>
     public void Signal(int signal)
     {
