@@ -58,16 +58,31 @@ internal sealed class FleetGateStore(FleetDatabase database)
             return (await session.SingleAsync<GateRow>(FleetSql.ReadGate)).ToState();
         }, holdGate: true, cancellationToken);
 
-    /// <summary>An upload was accepted: the limit grows, up to the ceiling and, for a while, to where the vendor last refused.</summary>
+    /// <summary>
+    /// An upload was accepted: the limit grows, up to the ceiling and, for a while, to where the vendor last refused — a lesson
+    /// raised first if the vendor now holds more than it taught (<see cref="GateRules.CorrectedCeiling"/>).
+    /// </summary>
     public Task<double> AcceptedAsync(CancellationToken cancellationToken) =>
         database.InTransactionAsync(async session =>
         {
             var gate = await session.SingleAsync<GateRow>(FleetSql.ReadGate);
-            var limit = GateRules.Increase(gate.Limit, gate.MaxLimit, gate.KnownCeiling,
-                gate.CeilingAgeMs is { } age ? TimeSpan.FromMilliseconds(age) : null);
-            if (limit != gate.Limit)
+            var known = gate.KnownCeiling;
+            var limit = gate.Limit;
+            if (known is not null)
             {
-                await session.ExecuteAsync("UPDATE camb_fleet_gate SET fleet_limit = @limit WHERE id = 1", new { limit });
+                // This file's row is processing already: with it, the vendor holds at least this many.
+                var held = await session.ScalarAsync<long>("SELECT COALESCE(SUM(files), 0) FROM camb_fleet_counts WHERE state = 'processing'");
+                known = GateRules.CorrectedCeiling(known, held);
+                if (known is { } raised && raised != gate.KnownCeiling)
+                {
+                    limit = Math.Min(gate.MaxLimit, Math.Max(limit, raised));
+                }
+            }
+
+            limit = GateRules.Increase(limit, gate.MaxLimit, known, gate.CeilingAgeMs is { } age ? TimeSpan.FromMilliseconds(age) : null);
+            if (limit != gate.Limit || known != gate.KnownCeiling)
+            {
+                await session.ExecuteAsync("UPDATE camb_fleet_gate SET fleet_limit = @limit, known_ceiling = @known WHERE id = 1", new { limit, known });
             }
 
             return limit;

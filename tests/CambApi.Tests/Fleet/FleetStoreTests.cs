@@ -121,6 +121,36 @@ public sealed class FleetStoreTests(string kind)
         Assert.That((await _store.Gate.ReadAsync(CancellationToken.None)).Limit, Is.GreaterThan(3.0).And.LessThan(4.0), "then slowly past it (the vendor may have raised it)");
     }
 
+    /// <summary>
+    /// Eight uploads at once against a vendor that takes 3: the refusal can be judged before the other accepted answers are
+    /// written, and read 1. Each accepted upload written after it shows the vendor holds more: the lesson rises to 3, not below.
+    /// </summary>
+    [Test]
+    public async Task A_lesson_read_low_rises_with_the_accepted_uploads_written_after_it()
+    {
+        await _store.Gate.SetMaxLimitAsync(8, CancellationToken.None);
+        await _store.Database.ExecuteAsync("UPDATE camb_fleet_gate SET fleet_limit = 8", null, CancellationToken.None);
+        var claims = new List<FleetFile>();
+        for (var i = 0; i < 3; i++)
+        {
+            claims.Add(await ClaimedAsync($"q{i}"));
+        }
+
+        await _store.Files.RecordTaskAsync(claims[0].Sha256, claims[0].Attempt, "t0", TimeSpan.FromSeconds(5), CancellationToken.None);
+        await _store.Gate.AcceptedAsync(CancellationToken.None);
+        var refused = await _store.Gate.ThrottledAsync(TimeSpan.FromSeconds(1), uploadRefused: true, CancellationToken.None);
+        Assert.That((refused.Limit, refused.KnownCeiling), Is.EqualTo((1.0, 1.0)), "judged while one answer was written");
+
+        foreach (var claim in claims.Skip(1))
+        {
+            await _store.Files.RecordTaskAsync(claim.Sha256, claim.Attempt, "t" + claim.Sha256, TimeSpan.FromSeconds(5), CancellationToken.None);
+            await _store.Gate.AcceptedAsync(CancellationToken.None);
+        }
+
+        var gate = await _store.Gate.ReadAsync(CancellationToken.None);
+        Assert.That((gate.Limit, gate.KnownCeiling), Is.EqualTo((3.0, 3.0)), "the vendor took 3: the limit is there, and stays");
+    }
+
     /// <summary>A storm refuses status reads too: that is a limit on requests, so what was learned of the task limit is dropped.</summary>
     [Test]
     public async Task A_refused_status_read_drops_the_lesson_so_a_storm_leaves_nothing_behind()

@@ -38,6 +38,14 @@ internal static class GateRules
         return knownCeiling is { } known && ceilingAge < CeilingMemory ? Math.Max(limit, Math.Min(raised, known)) : raised;
     }
 
+    /// <summary>
+    /// A lesson corrected by what was accepted since: a refusal is judged by the tasks the rows showed held, and an upload
+    /// the vendor had already accepted may not have been written yet (its answer was on the way), so the lesson can read low.
+    /// The vendor holding <paramref name="atTheVendor"/> tasks after an accepted upload proves it takes at least that many.
+    /// </summary>
+    public static double? CorrectedCeiling(double? knownCeiling, long atTheVendor) =>
+        knownCeiling is { } known && atTheVendor > known ? atTheVendor : knownCeiling;
+
     /// <summary>How many files may be at the vendor under <paramref name="limit"/>.</summary>
     public static int Room(double limit) => (int)Math.Floor(limit);
 }
