@@ -60,7 +60,8 @@ internal sealed class FleetGateStore(FleetDatabase database)
 
     /// <summary>
     /// An upload was accepted: the limit grows, up to the ceiling and, for a while, to where the vendor last refused — a lesson
-    /// raised first if the vendor now holds more than it taught (<see cref="GateRules.CorrectedCeiling"/>).
+    /// raised first if the vendor now holds more than it taught (<see cref="GateRules.CorrectedCeiling"/>), and aged by the
+    /// upload (<see cref="GateRules.AgeingPerAcceptance"/>).
     /// </summary>
     public Task<double> AcceptedAsync(CancellationToken cancellationToken) =>
         database.InTransactionAsync(async session =>
@@ -80,9 +81,12 @@ internal sealed class FleetGateStore(FleetDatabase database)
             }
 
             limit = GateRules.Increase(limit, gate.MaxLimit, known, gate.CeilingAgeMs is { } age ? TimeSpan.FromMilliseconds(age) : null);
-            if (limit != gate.Limit || known != gate.KnownCeiling)
+            var older = known is { } lesson ? (long)GateRules.AgeingPerAcceptance(lesson).TotalMilliseconds : 0;
+            if (limit != gate.Limit || known != gate.KnownCeiling || older > 0)
             {
-                await session.ExecuteAsync("UPDATE camb_fleet_gate SET fleet_limit = @limit, known_ceiling = @known WHERE id = 1", new { limit, known });
+                await session.ExecuteAsync(
+                    "UPDATE camb_fleet_gate SET fleet_limit = @limit, known_ceiling = @known, ceiling_seen_at = ceiling_seen_at - @older WHERE id = 1",
+                    new { limit, known, older });
             }
 
             return limit;

@@ -46,6 +46,14 @@ internal static class GateRules
     public static double? CorrectedCeiling(double? knownCeiling, long atTheVendor) =>
         knownCeiling is { } known && atTheVendor > known ? atTheVendor : knownCeiling;
 
+    /// <summary>
+    /// How much older a lesson grows with each upload accepted at it (<paramref name="knownCeiling"/>): twice its size in
+    /// accepted uploads retire it as surely as <see cref="CeilingMemory"/> does. A lesson can read low (the vendor held
+    /// tasks the rows did not show: an upload whose worker was killed, answers not yet written), and a fleet held at a low
+    /// limit never meets the vendor's to learn better; a busy fleet tries past it after a few files, not minutes.
+    /// </summary>
+    public static TimeSpan AgeingPerAcceptance(double knownCeiling) => CeilingMemory / (2 * Math.Max(1, knownCeiling));
+
     /// <summary>How many files may be at the vendor under <paramref name="limit"/>.</summary>
     public static int Room(double limit) => (int)Math.Floor(limit);
 }
