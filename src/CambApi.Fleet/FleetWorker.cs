@@ -158,6 +158,12 @@ internal sealed class FleetWorker(FleetStore store, JobStorage storage, FleetOpt
                 runtime.Enqueue(file);
             }
         }
+
+        if (CambFleetTelemetry.Observing)
+        {
+            // Only when someone listens: one status read a sweep (a few ms at a million rows) for the observed gauges.
+            CambFleetTelemetry.Observe(worker.Database.Namespace, await worker.Monitor.StatusAsync(stop));
+        }
     }
 
     /// <summary>Task ids kept beside this machine's workers while the database could not take them: into the rows now.</summary>

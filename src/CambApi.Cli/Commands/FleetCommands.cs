@@ -63,7 +63,9 @@ internal static class FleetCommands
                 configureClient?.Invoke(options);
             };
 
-        await console.Error.WriteLineAsync($"camb: fleet worker {fleet.Options.WorkerName} on {fleet.Database.Where}{(untilIdle ? " (until nothing is left)" : "")}");
+        using var telemetry = TelemetryExport.StartIfConfigured("camb-fleet-worker");
+        await console.Error.WriteLineAsync($"camb: fleet worker {fleet.Options.WorkerName} on {fleet.Database.Where}{(untilIdle ? " (until nothing is left)" : "")}" +
+            (telemetry is null ? "" : $"; telemetry to {TelemetryExport.EndpointVariable}"));
         // The dashboard in the worker's process shares its job storage: on the embedded store, where jobs live in this
         // process's memory, it is the only dashboard that shows them.
         using var dashboardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

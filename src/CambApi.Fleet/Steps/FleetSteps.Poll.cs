@@ -33,6 +33,11 @@ internal sealed partial class FleetSteps
         try
         {
             await operation.UpdateStatusAsync(cancellationToken);
+            CambFleetTelemetry.RecordStatusRead(operation.Status.Value, error: null);
+        }
+        catch (Exception e) when (e is CambException && RecordedUnread(e))
+        {
+            throw; // never: recorded, then handled below
         }
         catch (CambApiException e) when (e.StatusCode == 404)
         {
@@ -90,6 +95,13 @@ internal sealed partial class FleetSteps
         {
             ScheduleOwn(file, due, next);
         }
+    }
+
+    /// <summary>A status read that read no status, for the metric; false, so the exception goes on to its handler.</summary>
+    private static bool RecordedUnread(Exception e)
+    {
+        CambFleetTelemetry.RecordStatusRead(status: null, e);
+        return false;
     }
 
     private async Task PostponeAsync(FleetFile file, TimeSpan after, CancellationToken cancellationToken)

@@ -69,6 +69,7 @@ internal sealed partial class FleetSteps
         }
 
         // Paid for: the id goes in this worker's line and beside it before the database is asked to hold it.
+        CambFleetTelemetry.RecordUpload("accepted");
         Report(claimed, $"uploaded (task {taskId})");
         _spool.Write(claimed.Sha256, claimed.Attempt, taskId);
         await CheckpointTaskAsync(new SpooledTask(claimed.Sha256, claimed.Attempt, taskId), claimed.FileName, claimed.AudioSeconds);
@@ -124,7 +125,11 @@ internal sealed partial class FleetSteps
     /// gate for another worker, and this worker stops that work; anything that may have reached the service without a task
     /// id coming back — uncertain. The words for what happened are the library's (<see cref="FailureReasons"/>).
     /// </summary>
-    private async Task UploadFailedAsync(FleetFile claimed, Exception e)
+    private async Task UploadFailedAsync(FleetFile claimed, Exception e) =>
+        CambFleetTelemetry.RecordUpload(await UploadFailedCoreAsync(claimed, e));
+
+    /// <summary>Files the failed upload; returns what became of it for the uploads metric: refused, or the code the file was given.</summary>
+    private async Task<string> UploadFailedCoreAsync(FleetFile claimed, Exception e)
     {
         var (sha, attempt) = (claimed.Sha256, (long)claimed.Attempt);
         var (code, reason) = FailureReasons.Of(e);
@@ -134,7 +139,7 @@ internal sealed partial class FleetSteps
             await _store.Files.MarkUploadFailedAsync(sha, attempt, FleetReasons.InputChanged,
                 $"{changed.Message}: the upload was cut off before it was whole, so nothing was created; submit the file again to separate what it holds now", token);
             Report(claimed, "changed since it was submitted; failed, nothing was uploaded");
-            return;
+            return FleetReasons.InputChanged;
         }
 
         if (Find<FleetDatabaseException>(e) is { } database)
@@ -142,7 +147,7 @@ internal sealed partial class FleetSteps
             // The gate is read before the request and written after a refusal: either way no task was made.
             await _store.Files.ReturnToNewAsync(sha, attempt, FleetReasons.NotSent, $"the fleet's database failed before the upload ({database.Problem}); nothing was sent", token);
             Report(claimed, "the fleet's database failed before the upload; back in line, nothing was sent");
-            return;
+            return FleetReasons.NotSent;
         }
 
         switch (e)
@@ -151,33 +156,33 @@ internal sealed partial class FleetSteps
                 await _store.Files.MarkUncertainAsync(sha, attempt, FleetReasons.UploadInterrupted, FleetReasons.UploadInterruptedReason, token);
                 Interlocked.Increment(ref CutOff);
                 Report(claimed, "upload cut off by the stop — uncertain: " + FleetReasons.UploadInterruptedReason);
-                break;
+                return FleetReasons.UploadInterrupted;
             case CambApiException { StatusCode: 429 or 503 } api:
                 await _store.Files.ReturnToNewAsync(sha, attempt, FailureReasons.Busy, $"the service held its limit (HTTP {api.StatusCode}); it waits for room again", token);
                 Report(claimed, $"the service held its limit (HTTP {api.StatusCode}); back to the gate, nothing was created");
-                break;
+                return "refused";
             case CambApiException { StatusCode: 401 or 403 } api:
                 await _store.Files.ReturnToNewAsync(sha, attempt, FailureReasons.Unauthorized, $"a worker's API key was refused (HTTP {api.StatusCode}); nothing was created", token);
                 Faulted($"this worker's API key was refused (HTTP {api.StatusCode}): it stops, and its files go to the other workers — check the key this machine is given");
-                break;
+                return FailureReasons.Unauthorized;
             case CambApiException { StatusCode: >= 400 and < 500 } api:
                 await _store.Files.MarkUploadFailedAsync(sha, attempt, FailureReasons.Rejected,
                     $"the service refused it (HTTP {api.StatusCode}{(api.ServiceDetail is { } d ? ": " + d : "")}) — check the file; nothing was created, releasing it uploads it again", token);
                 Report(claimed, $"refused by the service (HTTP {api.StatusCode}); failed, nothing was created");
-                break;
+                return FailureReasons.Rejected;
             case CambConnectionException { Failure: ConnectionFailure.Refused or ConnectionFailure.HostNotFound or ConnectionFailure.SecureConnection }:
                 await _store.Files.ReturnToNewAsync(sha, attempt, FailureReasons.ConnectionFailed, reason, token);
                 Report(claimed, $"{reason}; back in line, nothing was sent");
-                break;
+                return FailureReasons.ConnectionFailed;
             case FileNotFoundException when Directory.Exists(Path.GetDirectoryName(claimed.InputPath)):
                 await _store.Files.MarkUploadFailedAsync(sha, attempt, FleetReasons.InputUnreadable,
                     $"{claimed.InputPath} is gone (moved or deleted since it was submitted); nothing was sent — put it back, then release it", token);
                 Report(claimed, $"{claimed.InputPath} is gone; failed, nothing was sent");
-                break;
+                return FleetReasons.InputUnreadable;
             case ArgumentException:
                 await _store.Files.MarkUploadFailedAsync(sha, attempt, FleetReasons.InputUnreadable, $"{reason}; nothing was sent", token);
                 Report(claimed, $"{reason}; failed, nothing was sent");
-                break;
+                return FleetReasons.InputUnreadable;
             case IOException or UnauthorizedAccessException:
                 // The folder is out of this worker's reach (a mount missing here, a permission): another worker may read it.
                 await _store.Files.ReturnToNewAsync(sha, attempt, FleetReasons.InputUnreadable, $"a worker could not read {claimed.InputPath}; nothing was sent", token);
@@ -187,12 +192,12 @@ internal sealed partial class FleetSteps
                             "status reads and downloads — inputs must be where every worker can read them");
                 }
 
-                break;
+                return FleetReasons.InputUnreadable;
             default:
                 // A 5xx, a reset, a timeout: the request may have created a task whose id never came back.
                 await _store.Files.MarkUncertainAsync(sha, attempt, FleetReasons.UploadUnanswered, FleetReasons.UploadUnansweredReason, token);
                 Report(claimed, "uncertain: " + FleetReasons.UploadUnansweredReason);
-                break;
+                return FleetReasons.UploadUnanswered;
         }
     }
 

@@ -73,22 +73,36 @@ internal sealed partial class FleetSteps : IDisposable
         }
 
         var file = reading.File;
-        switch (file.State)
+        var step = file.State switch
         {
-            case FleetFileState.Admitted:
-                await UploadAsync(file, linked.Token);
-                break;
-            case FleetFileState.Uploading when file.LeaseUntil < reading.Now:
-                await _store.Files.ExpireUploadsAsync(linked.Token);
-                break;
-            case FleetFileState.Processing:
-                await PollAsync(reading, due, linked.Token);
-                break;
-            case FleetFileState.Ready:
-                await DownloadAsync(file, linked.Token);
-                break;
-            default:
-                break; // done, failed, uncertain, new, or another worker's upload: nothing for this step
+            FleetFileState.Admitted => "upload",
+            FleetFileState.Uploading when file.LeaseUntil < reading.Now => "expire",
+            FleetFileState.Processing => "poll",
+            FleetFileState.Ready => "download",
+            _ => null, // done, failed, uncertain, new, or another worker's upload: nothing for this step
+        };
+        if (step is null)
+        {
+            return;
+        }
+
+        using var activity = CambFleetTelemetry.StartStep(step, file);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            await (step switch
+            {
+                "upload" => UploadAsync(file, linked.Token),
+                "expire" => _store.Files.ExpireUploadsAsync(linked.Token),
+                "poll" => PollAsync(reading, due, linked.Token),
+                _ => DownloadAsync(file, linked.Token),
+            });
+            CambFleetTelemetry.EndStep(activity, step, started, error: null);
+        }
+        catch (Exception e)
+        {
+            CambFleetTelemetry.EndStep(activity, step, started, e);
+            throw;
         }
     }
 

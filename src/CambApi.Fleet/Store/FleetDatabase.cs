@@ -31,6 +31,9 @@ public sealed partial record FleetDatabase
     /// <summary>What a person is told: <c>PostgreSQL at host:port, database d</c> or the embedded file's path. Never a password.</summary>
     public string Where { get; }
 
+    /// <summary>The database's name for telemetry (<c>db.namespace</c>): the PostgreSQL database, or <c>embedded</c>; never a path or a host.</summary>
+    internal string Namespace => IsPostgres ? new NpgsqlConnectionStringBuilder(ConnectionString).Database ?? "" : "embedded";
+
     /// <summary>The embedded store in <paramref name="folder"/>.</summary>
     public static FleetDatabase Embedded(string folder)
     {

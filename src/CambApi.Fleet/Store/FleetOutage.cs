@@ -46,6 +46,7 @@ internal sealed class FleetOutage(FleetDatabase database, TimeProvider time, Act
             _since = time.GetTimestamp();
         }
 
+        CambFleetTelemetry.RecordDatabaseOutage();
         report($"lost {database.Where} ({Why(cause)}); retrying, nothing is lost");
     }
 

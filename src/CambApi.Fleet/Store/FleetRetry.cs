@@ -46,6 +46,7 @@ internal sealed class FleetRetry
             MaxDelay = TimeSpan.FromSeconds(10),
             OnRetry = args =>
             {
+                CambFleetTelemetry.RecordDatabaseRetry();
                 outage?.Lost(args.Outcome.Exception!);
                 return ValueTask.CompletedTask;
             },

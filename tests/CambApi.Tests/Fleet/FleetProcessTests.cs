@@ -174,6 +174,41 @@ public sealed class FleetProcessTests
         });
     }
 
+    /// <summary>
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set: the worker sends the fleet's and the library's spans and metrics to that collector
+    /// (here WireMock, answering OTLP/HTTP), and flushes them as it ends; no export carries the key.
+    /// </summary>
+    [Test]
+    public async Task A_worker_exports_its_telemetry_over_otlp_when_the_standard_variable_names_a_collector()
+    {
+        var inputs = Inputs(2);
+        using var simulator = await SimulatorProcess.StartAsync(_dir, "--processing-time", "1s");
+        await CambToEndAsync(null, "fleet", "submit", inputs, "--out", "out", "--db", _db);
+        using var collector = WireMock.Server.WireMockServer.Start();
+        collector.Given(WireMock.RequestBuilders.Request.Create().WithPath("/v1/*").UsingPost())
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/x-protobuf"));
+        var environment = new Dictionary<string, string>(simulator.Environment)
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Url!,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        };
+
+        using (var worker = CambProcess.Start(_dir, environment, "fleet", "work", "--until-idle", "--db", _db))
+        {
+            Assert.That(await worker.WaitForExitAsync(Bound), Is.Zero, worker.Output);
+            Assert.That(worker.Lines[0], Does.EndWith("; telemetry to OTEL_EXPORTER_OTLP_ENDPOINT"));
+        }
+
+        var exports = collector.LogEntries.Select(e => (e.RequestMessage!.Path, Body: System.Text.Encoding.UTF8.GetString(e.RequestMessage.BodyAsBytes ?? []))).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(exports.Where(e => e.Path == "/v1/traces").Select(e => e.Body), Has.Some.Contains("camb.fleet.step").And.Some.Contains("camb.upload"),
+                "the fleet's steps and the library's calls under them");
+            Assert.That(exports.Where(e => e.Path == "/v1/metrics").Select(e => e.Body), Has.Some.Contains("camb.fleet.uploads").And.Some.Contains("camb.fleet.files"));
+            Assert.That(exports.Select(e => e.Body), Has.None.Contains(simulator.ApiKey), "never the key");
+        });
+    }
+
     [Test]
     public async Task The_embedded_store_needs_no_server_and_a_second_run_uploads_nothing()
     {
