@@ -39,6 +39,7 @@ public sealed partial class CambSimulator
         {
             try
             {
+                _options.OnUploadArriving(request.ContentLength);
                 if (_options.UploadBytesPerSecond is { } rate)
                 {
                     await ReadSlowlyAsync(request, rate).ConfigureAwait(false);

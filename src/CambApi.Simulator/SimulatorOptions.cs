@@ -24,6 +24,14 @@ public sealed class SimulatorOptions
     /// <summary>The clock for processing time, URL expiry and added latency (a FakeTimeProvider in tests).</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Raised as an upload request's body starts to arrive, before it is read (its Content-Length, when sent): another
+    /// process can tell an upload under way at the service from one its client has not sent yet.
+    /// </summary>
+    public event Action<long?>? UploadArriving;
+
+    internal void OnUploadArriving(long? length) => UploadArriving?.Invoke(length);
+
     /// <summary>Raised for each accepted upload (a task created): file name, task id, uploads so far.</summary>
     public event Action<string, string, int>? UploadAccepted;
 

@@ -67,6 +67,12 @@ internal static class SimulateCommand
             };
         }
 
+        if (options.UploadBytesPerSecond is not null)
+        {
+            // Slow uploads: say when each starts to arrive, so another process knows it is under way at the service.
+            options.UploadArriving += length => console.Error.WriteLine($"simulator: receiving an upload{(length is { } n ? $" ({n} bytes)" : "")}");
+        }
+
         options.UploadAccepted += (file, task, count) =>
             console.Error.WriteLine($"simulator: upload {count} accepted: {file} -> task {task}{Describe(scenario.OutcomeFor(file), " ({0})")}");
         await using var sim = await CambSimulator.StartAsync(options, cancellationToken);

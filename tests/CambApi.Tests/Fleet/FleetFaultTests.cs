@@ -148,7 +148,8 @@ public sealed class FleetFaultTests
         Assert.That((await CambToEndAsync(null, "fleet", "submit", inputs, "--out", "out", "--db", _db, "--limit", "4")).Exit, Is.Zero);
 
         using var worker = Camb(simulator, "fleet", "work", "--until-idle", "--db", _db, "--lease", "2s", "--max-transfers", "4");
-        await worker.WaitForLineAsync(_ => worker.Lines.Count(l => l.Contains(": uploading (attempt", StringComparison.Ordinal)) >= 4, Bound, "4 uploads under way");
+        // Under way at the service, not only claimed: a request not yet sent waits for the gate's database read instead.
+        await simulator.Process.WaitForLineAsync(_ => simulator.UploadsArriving >= 4, Bound, "4 uploads arriving at the service");
 
         server.Stop();
         // Longer than the 2-s lease: until the vendor has accepted two of the uploads (each takes about 4 s).

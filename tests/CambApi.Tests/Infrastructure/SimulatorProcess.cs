@@ -38,6 +38,9 @@ internal sealed class SimulatorProcess : IDisposable
         .Where(l => l.StartsWith("simulator: upload ", StringComparison.Ordinal))
         .Select(l => l.Split(" accepted: ", 2)[1].Split(" -> ", 2)[0]).ToList();
 
+    /// <summary>Upload requests whose body had started to arrive ("simulator: receiving an upload"): under way at the service.</summary>
+    public int UploadsArriving => Process.Lines.Count(l => l.StartsWith("simulator: receiving an upload", StringComparison.Ordinal));
+
     /// <summary>The task ids the simulator issued so far (one line each: "simulator: upload N accepted: NAME -> task ID").</summary>
     public IReadOnlyList<string> IssuedTasks => Process.Lines
         .Where(l => l.StartsWith("simulator: upload ", StringComparison.Ordinal))
