@@ -67,7 +67,7 @@ public sealed class FleetOptions
     internal string SpoolFolderFor() => SpoolFolder ?? Path.Combine(EmbeddedFolder, ".camb-fleet-spool");
 
     /// <summary>The database as the fleet's own statements use it: within their share of <see cref="MaxDatabaseConnections"/>.</summary>
-    internal FleetDatabase ResolveDatabase() => FleetDatabase.Parse(Database, EmbeddedFolder).WithMaxConnections(ConnectionBudget().Store);
+    internal FleetDatabase ResolveDatabase() => FleetDatabase.Parse(Database, EmbeddedFolder).WithMaxConnections(ConnectionBudget().Store, "camb-fleet");
 
     /// <summary>The connection budget split between the fleet's own statements and Hangfire's storage (at least one each).</summary>
     internal (int Store, int Jobs) ConnectionBudget()

@@ -40,7 +40,7 @@ internal static class FleetJobStorage
             StartupConnectionMaxRetries = 0,
         };
         // Hangfire's share of the worker's connection budget: its own pool, apart from the fleet's statements.
-        var jobs = database.WithMaxConnections(options.ConnectionBudget().Jobs);
+        var jobs = database.WithMaxConnections(options.ConnectionBudget().Jobs, "camb-fleet-jobs");
         try
         {
             // Hangfire prepares its schema as it is built: a database that is away is tried again briefly, like any statement.

@@ -102,10 +102,15 @@ public sealed partial record FleetDatabase
         return builder;
     }
 
-    /// <summary>The same database through a pool of at most <paramref name="connections"/> (PostgreSQL; the embedded file has no server to spare).</summary>
-    internal FleetDatabase WithMaxConnections(int connections) => !IsPostgres ? this : this with
+    /// <summary>
+    /// The same database through a pool of at most <paramref name="connections"/> of its own, named <paramref name="role"/>
+    /// (PostgreSQL; the embedded file has no server to spare). Npgsql keeps one pool per connection string: without the
+    /// name, two roles with the same budget (the fleet's statements and Hangfire's) shared one pool, and Hangfire's waiting
+    /// fetches left the fleet's statements none. The name also tells the roles apart in <c>pg_stat_activity</c>.
+    /// </summary>
+    internal FleetDatabase WithMaxConnections(int connections, string role) => !IsPostgres ? this : this with
     {
-        ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = Math.Max(1, connections) }.ConnectionString,
+        ConnectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = Math.Max(1, connections), ApplicationName = role }.ConnectionString,
         Connections = new SemaphoreSlim(Math.Max(1, connections)),
     };
 
